@@ -1,0 +1,1 @@
+"""seamix engine: curation stages and the datamix, usable without Dagster."""
