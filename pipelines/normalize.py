@@ -1,0 +1,52 @@
+"""Text normalisation before language ID: invisible characters, Zawgyi -> Unicode, NFC.
+
+Order matters: invisible characters are removed first (they disturb the Zawgyi detector),
+Zawgyi is converted on the raw code points (NFC could reorder Zawgyi's visual-order marks),
+and NFC is applied last.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Zero-width space, BOM / zero-width no-break space, word joiner, soft hyphen.
+#: ZWNJ (U+200C) and ZWJ (U+200D) are kept: they change the rendering of Indic,
+#: Arabic and emoji sequences.
+_INVISIBLE = re.compile("[\u200b\ufeff\u2060\u00ad]")
+_MYANMAR = re.compile("[\u1000-\u109f]")
+ZAWGYI_THRESHOLD = 0.95
+
+
+@lru_cache(maxsize=1)
+def _zawgyi_detector():
+    from myanmartools import ZawgyiDetector
+
+    return ZawgyiDetector()
+
+
+@lru_cache(maxsize=1)
+def _zawgyi_to_unicode():
+    try:
+        from icu import Transliterator
+    except ImportError as exc:
+        raise ImportError("Zawgyi conversion needs PyICU: apt-get install libicu-dev, then pip install PyICU") from exc
+    return Transliterator.createInstance("Zawgyi-my")
+
+
+def zawgyi_probability(text: str) -> float:
+    """P(text is Zawgyi-encoded Burmese) from myanmartools; 0.0 when it holds no Myanmar letters."""
+    if not _MYANMAR.search(text):
+        return 0.0
+    return max(_zawgyi_detector().get_zawgyi_probability(text), 0.0)
+
+
+def normalize_text(text: str) -> tuple[str, bool]:
+    """Return ``(normalised text, zawgyi_converted)``: invisible characters removed,
+    Zawgyi Burmese converted to Unicode when P(zawgyi) > 0.95 (ICU ``Zawgyi-my``), then NFC."""
+    text = _INVISIBLE.sub("", text)
+    converted = zawgyi_probability(text) > ZAWGYI_THRESHOLD
+    if converted:
+        text = _zawgyi_to_unicode().transliterate(text)
+    return unicodedata.normalize("NFC", text), converted

@@ -1,0 +1,284 @@
+"""Quality rules on crafted junk and clean text, word segmentation, config validation, and keep rates on
+real clean text (NTREX-128 news documents, public-domain novels) with the shipped thresholds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from pipelines.langid import LanguageIdentifier, langid_batch
+from pipelines.languages import BY_CODE
+from pipelines.normalize import normalize_text
+from pipelines.quality import load_quality_config, quality_batch, quality_reason, thresholds_for
+from pipelines.schema import DROP_SCHEMA
+from pipelines.segment import words
+
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+NTREX = REALDATA / "multilingual" / "ntrex128"
+BOOKS = REALDATA / "text" / "books"
+NTREX_FILES = {
+    "eng_Latn": "newstest2019-src.eng.txt",
+    "cmn_Hani": "newstest2019-ref.zho-CN.txt",
+    "ind_Latn": "newstest2019-ref.ind.txt",
+    "zsm_Latn": "newstest2019-ref.msa.txt",
+    "fil_Latn": "newstest2019-ref.fil.txt",
+    "vie_Latn": "newstest2019-ref.vie.txt",
+    "tha_Thai": "newstest2019-ref.tha.txt",
+    "tam_Taml": "newstest2019-ref.tam.txt",
+    "mya_Mymr": "newstest2019-ref.mya.txt",  # Zawgyi-encoded
+    "khm_Khmr": "newstest2019-ref.khm.txt",
+    "lao_Laoo": "newstest2019-ref.lao.txt",  # zero-width spaces, not NFC
+}
+BOOK_FILES = {
+    "eng_Latn": "little_women_louisa_may_alcott.txt",
+    "cmn_Hani": "call_to_arms_zh.txt",
+    "vie_Latn": "pure_heart_ngoc_phachHoang_vi.txt",
+    "tam_Taml": "ponniyin_selvan_1_the_first_floods_ta.txt",
+}
+
+CONFIG = load_quality_config()
+ENG = CONFIG["eng_Latn"]
+
+CLEAN_ENGLISH = """The river that runs through the old town has been the subject of a long debate among residents.
+Some of them want to build a new footbridge, while others argue that the money should be spent on schools.
+At a meeting held on Monday evening, the mayor said that both ideas deserve a fair hearing.
+She added that the council would publish a detailed report with the costs of each option before the summer.
+Local shop owners, who depend on visitors crossing the river, have already started a petition in favour of the bridge.
+Teachers and parents, however, point out that several classrooms still have leaking roofs and broken windows.
+The final decision is expected in September, after a public consultation that will last six weeks."""
+
+CLEAN_THAI = """แม่น้ำที่ไหลผ่านเมืองเก่าเป็นหัวข้อของการถกเถียงมาเป็นเวลานาน ชาวบ้านบางคนต้องการสร้างสะพานคนเดินแห่งใหม่ ในขณะที่บางคนเห็นว่าควรนำเงินไปใช้ในการซ่อมแซมโรงเรียน
+ในการประชุมเมื่อเย็นวันจันทร์ นายกเทศมนตรีกล่าวว่าทั้งสองความคิดสมควรได้รับการพิจารณาอย่างเป็นธรรม และเทศบาลจะเผยแพร่รายงานที่มีค่าใช้จ่ายของแต่ละทางเลือกก่อนฤดูร้อน
+เจ้าของร้านค้าในท้องถิ่นซึ่งพึ่งพานักท่องเที่ยวที่ข้ามแม่น้ำได้เริ่มล่ารายชื่อเพื่อสนับสนุนการสร้างสะพานแล้ว"""
+
+_NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_COLOURS = ["red", "blue", "green", "black", "white", "pink", "grey", "brown", "gold", "navy"]
+
+JUNK = {
+    "tiny_page": "Buy now and save.",
+    "gopher_short": "The shop is open from nine to five on weekdays and from ten to four on the weekends for all of the customers.",
+    "gopher_word_length_high": "\n".join(
+        f"The {i} telecommunications infrastructural disproportionately characteristically and institutionalization."
+        for i in range(9)
+    ),
+    "gopher_symbol_ratio": "\n".join(
+        f"Check the #deal of the #day {i} with #sale #cheap #shop and #free #shipping to the door." for i in range(8)
+    ),
+    "gopher_bullet_lines": "\n".join(
+        f"- Item {i}: the best product of the year with a warranty and free returns." for i in range(12)
+    ),
+    "gopher_ellipsis_lines": "\n".join(
+        f"Read the full story number {i} about the weather and the people who have seen it..." for i in range(12)
+    ),
+    "gopher_alpha_words": "Prices of the items and the totals:\n"
+    + "\n".join(" ".join(str(1000 + 7 * i + j) for j in range(12)) + " and the sum." for i in range(10)),
+    "gopher_stop_words": "\n".join(
+        f"Great prices {i}. Best deals online. Fast shipping worldwide. Order today, pay later. Quality guaranteed always."
+        for i in range(6)
+    ),
+    "gopher_repetition_lines": CLEAN_ENGLISH
+    + "\n"
+    + "\n".join(["Subscribe to our newsletter for the latest news and offers."] * 6),
+    "gopher_repetition_top_2gram": " ".join(f"cheap shoes {c} and cheap shoes for the people with" for c in _COLOURS) + ".",
+    "fineweb_line_punct": "\n".join(f"Home page link number {n} for the main section of our website" for n in _NUMBERS),
+    "fineweb_short_lines": "\n".join(f"It is item {i} of the day." for i in range(30)),
+    "c4_lorem_ipsum": CLEAN_ENGLISH + "\nLorem ipsum dolor sit amet, consectetur adipiscing elit.",
+    "c4_javascript": "Please enable JavaScript in your browser to view this page.\n"
+    "This site requires JavaScript to work and to show the content.\n" + CLEAN_ENGLISH,
+    "boilerplate_cookie": "We use cookies to improve your experience. By using this site you accept cookies.\n"
+    "Read our privacy policy and terms of use before you continue to the site.\n"
+    "All rights reserved by the company and its partners in the world.\n"
+    "Click the button below to accept and to continue reading the page.",
+}
+
+
+# ---------------------------------------------------------------- segmentation
+
+
+def test_thai_is_segmented_into_words_not_split_on_spaces():
+    tokens = words(CLEAN_THAI, "tha_Thai")
+    assert len(tokens) > 5 * len(CLEAN_THAI.split())
+    assert {"แม่น้ำ", "ชาวบ้าน", "สะพาน", "โรงเรียน"} <= set(tokens)
+    assert all(token.strip() == token and token for token in tokens)
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        ("khm_Khmr", "ខ្ញុំស្រឡាញ់ភាសាខ្មែរណាស់។", ["ខ្ញុំ", "ស្រឡាញ់", "ភាសា", "ខ្មែរ", "ណាស់", "។"]),
+        ("lao_Laoo", "ພາສາລາວເປັນພາສາທີ່ງາມ", ["ພາສາລາວ", "ເປັນ", "ພາສາ", "ທີ່", "ງາມ"]),
+        ("cmn_Hani", "我爱北京天安门。", ["我", "爱", "北京", "天安门", "。"]),
+        ("mya_Mymr", "နေပြည်တော် ပုဂ္ဂိုလ် ၂၀၁၈ ABC", ["နေ", "ပြည်", "တော်", "ပုဂ္ဂိုလ်", "၂၀၁၈", "ABC"]),
+        ("eng_Latn", "Hello, world... -- “quoted”", ["Hello", "world", "--", "quoted"]),
+    ],
+)
+def test_each_language_has_a_segmenter(language: str, text: str, expected: list[str]):
+    assert words(text, language) == expected
+
+
+# ---------------------------------------------------------------- rules
+
+
+def test_clean_text_is_kept():
+    assert quality_reason(CLEAN_ENGLISH, "eng_Latn", ENG) is None
+    assert quality_reason(CLEAN_THAI, "tha_Thai", CONFIG["tha_Thai"]) is None
+
+
+@pytest.mark.parametrize("reason", sorted(JUNK))
+def test_each_junk_text_is_dropped_with_its_reason(reason: str):
+    assert quality_reason(JUNK[reason], "eng_Latn", ENG) == reason
+
+
+def test_thai_keyword_spam_is_caught_on_segmented_words():
+    spam = "ซื้อรองเท้าราคาถูกได้ที่ร้านของเราในวันนี้ " * 30
+    assert len(spam.split()) < 50  # whitespace splitting would call it a short page, not spam
+    assert quality_reason(spam, "tha_Thai", CONFIG["tha_Thai"]).startswith("gopher_repetition")
+
+
+def test_quality_batch_adds_counts_and_records_drops():
+    table = pa.table(
+        {
+            "id": ["d/0", "d/1", "d/2"],
+            "source": ["test"] * 3,
+            "url": [None, None, "http://x"],
+            "language": ["eng_Latn", "eng_Latn", "tha_Thai"],
+            "text": pa.array([CLEAN_ENGLISH, JUNK["c4_lorem_ipsum"], CLEAN_THAI], pa.large_string()),
+        }
+    )
+    kept, dropped = quality_batch(table, CONFIG)
+    assert kept.column("id").to_pylist() == ["d/0", "d/2"]
+    assert kept.schema.field("n_chars").type == pa.int64() and kept.schema.field("n_words").type == pa.int64()
+    assert kept.column("n_chars").to_pylist() == [len(CLEAN_ENGLISH), len(CLEAN_THAI)]
+    assert kept.column("n_words").to_pylist()[0] == len(CLEAN_ENGLISH.split())
+    assert kept.column("n_words").to_pylist()[1] > 60
+    assert dropped.schema == DROP_SCHEMA
+    assert dropped.column("reason").to_pylist() == ["c4_lorem_ipsum"]
+    assert dropped.column("stage").to_pylist() == ["quality"]
+
+
+def test_quality_batch_needs_a_language_column():
+    with pytest.raises(ValueError, match="'language'"):
+        quality_batch(pa.table({"text": ["x"]}), CONFIG)
+
+
+# ---------------------------------------------------------------- config
+
+
+def test_default_config_covers_every_language_on_top_of_default():
+    assert set(CONFIG) == {"default", *BY_CODE}
+    assert CONFIG["tha_Thai"].min_line_punct_ratio == 0.0
+    assert CONFIG["tha_Thai"].min_words == CONFIG["default"].min_words
+    assert "privacy policy" in CONFIG["tha_Thai"].boilerplate_phrases  # language phrases extend the default ones
+    assert thresholds_for(CONFIG, "unknown") is CONFIG["default"]
+    assert CONFIG["zsm_Latn"].min_language_score < CONFIG["default"].min_language_score <= CONFIG["eng_Latn"].min_language_score
+
+
+def _write_config(tmp_path: Path, language_block: str) -> Path:
+    default = (Path(__file__).resolve().parents[1] / "pipelines" / "quality_defaults.yaml").read_text(encoding="utf-8")
+    default_block = default.split("\n  eng_Latn:")[0]
+    path = tmp_path / "my_quality.yaml"
+    path.write_text(default_block + "\n" + language_block, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "block, message",
+    [
+        ("  th:\n    min_word: 3\n", r"my_quality\.yaml: quality\.th\.min_word: unknown field"),
+        ("  th:\n    min_words: many\n", r"my_quality\.yaml: quality\.th\.min_words: expected a non-negative integer"),
+        ("  th:\n    max_avg_word_length: -1\n", r"quality\.th\.max_avg_word_length: expected a non-negative number"),
+        ("  th:\n    stop_words: ที่\n", r"quality\.th\.stop_words: expected a list"),
+        ("  th:\n    max_top_ngram_char_frac: [[2, 3]]\n", r"quality\.th\.max_top_ngram_char_frac: expected a list of \[n, fraction\]"),
+        ("  xx_Klingon:\n    min_words: 3\n", r"quality\.xx_Klingon: unknown language"),
+    ],
+)
+def test_config_errors_name_file_language_and_field(tmp_path: Path, block: str, message: str):
+    with pytest.raises(ValueError, match=message):
+        load_quality_config(_write_config(tmp_path, block))
+
+
+def test_config_override_and_missing_default_field(tmp_path: Path):
+    config = load_quality_config(_write_config(tmp_path, "  th:\n    min_words: 7\n"))
+    assert config["tha_Thai"].min_words == 7
+    path = tmp_path / "partial.yaml"
+    path.write_text("quality:\n  default:\n    min_words: 5\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"partial\.yaml: quality\.default: missing field\(s\) .*max_words"):
+        load_quality_config(path)
+
+
+# ---------------------------------------------------------------- real clean text
+
+
+def ntrex_documents(language: str) -> list[str]:
+    """NTREX-128 sentences of ``language`` grouped into their 123 news documents."""
+    doc_ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    sentences = (NTREX / NTREX_FILES[language]).read_text(encoding="utf-8").splitlines()
+    documents: dict[str, list[str]] = defaultdict(list)
+    for doc_id, sentence in zip(doc_ids, sentences, strict=True):
+        documents[doc_id].append(sentence)
+    return ["\n".join(lines) for lines in documents.values()]
+
+
+def book_documents(language: str, size: int = 2000) -> list[str]:
+    """A novel cut into documents of about ``size`` characters at paragraph ends (a blank line, or
+    every line end in books without blank lines)."""
+    text = (BOOKS / BOOK_FILES[language]).read_text(encoding="utf-8")
+    blank_separated = "\n\n" in text
+    documents, current = [], ""
+    for line in text.splitlines(keepends=True):
+        current += line
+        if len(current) >= size and (not blank_separated or not line.strip()):
+            documents.append(current)
+            current = ""
+    return documents + ([current] if current.strip() else [])
+
+
+def keep_rate(texts: list[str], language: str) -> float:
+    thresholds = thresholds_for(CONFIG, language)
+    return sum(quality_reason(normalize_text(t)[0], language, thresholds) is None for t in texts) / len(texts)
+
+
+needs_realdata = pytest.mark.skipif(
+    not NTREX.is_dir() or not BOOKS.is_dir(), reason=f"real text not found under {REALDATA} (a fresh clone has no ../shared)"
+)
+
+
+@pytest.mark.integration
+@needs_realdata
+@pytest.mark.parametrize("language", sorted(NTREX_FILES))
+def test_ntrex_news_documents_are_kept(language: str):
+    rate = keep_rate(ntrex_documents(language), language)
+    assert rate >= 0.95, f"{language}: quality kept only {rate:.1%} of clean NTREX documents"
+
+
+@pytest.mark.integration
+@needs_realdata
+@pytest.mark.parametrize("language", sorted(BOOK_FILES))
+def test_book_documents_are_kept(language: str):
+    documents = book_documents(language)
+    assert len(documents) >= 30
+    rate = keep_rate(documents, language)
+    assert rate >= 0.95, f"{language}: quality kept only {rate:.1%} of 2000-character book documents"
+
+
+@pytest.mark.integration
+@needs_realdata
+def test_ntrex_documents_pass_langid_with_default_min_scores():
+    """Every language keeps >= 95% of its documents in the langid stage and is recognised as itself,
+    except Malay: lid.176 calls most NTREX Malay documents Indonesian (a known limitation, kept visible here)."""
+    identifier = LanguageIdentifier()
+    min_scores = {code: t.min_language_score for code, t in CONFIG.items()}
+    for language in NTREX_FILES:
+        documents = ntrex_documents(language)
+        table = pa.table({"id": [str(i) for i in range(len(documents))], "text": pa.array(documents, pa.large_string())})
+        kept, dropped = langid_batch(table, identifier, min_scores)
+        assert kept.num_rows / len(documents) >= 0.95, f"{language}: {dropped.column('reason').to_pylist()}"
+        detected = kept.column("language").to_pylist()
+        share = detected.count(language) / len(documents)
+        if language == "zsm_Latn":
+            assert share + detected.count("ind_Latn") / len(documents) >= 0.95
+        else:
+            assert share >= 0.95, f"{language}: recognised in only {share:.1%} of documents"
