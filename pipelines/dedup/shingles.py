@@ -1,0 +1,54 @@
+"""Text normalisation, the exact-duplicate hash and the shingles MinHash is computed over.
+
+* exact hash: 64-bit BLAKE2b of the text lowercased with whitespace runs collapsed to one
+  space, so documents differing only in case or spacing are exact duplicates;
+* shingles: the same normalised text with punctuation and symbols (Unicode categories
+  P* and S*) replaced by spaces, then word n-grams for spaced languages, or character
+  n-grams with all whitespace removed for unspaced ones (Thai, Burmese, Khmer, Lao,
+  Chinese). A text shorter than one n-gram is a single shingle; a text with no word or
+  character left has no shingles (and takes part in exact dedup only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import unicodedata
+from functools import cache
+
+
+def normalise_text(text: str) -> str:
+    """Lowercase ``text`` and collapse every whitespace run to one space."""
+    return " ".join(text.lower().split())
+
+
+def exact_hash(text: str) -> int:
+    """Unsigned 64-bit hash of the normalised text: equal for exact duplicates."""
+    digest = hashlib.blake2b(normalise_text(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+@cache
+def _punctuation_to_space() -> dict[int, str]:
+    """str.translate table mapping every punctuation and symbol code point to a space."""
+    return {cp: " " for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp))[0] in "PS"}
+
+
+def word_shingles(text: str, n: int) -> list[bytes]:
+    """Word ``n``-grams of ``text`` (lowercased, punctuation removed), UTF-8 encoded."""
+    words = text.lower().translate(_punctuation_to_space()).split()
+    if not words:
+        return []
+    if len(words) <= n:
+        return [" ".join(words).encode("utf-8")]
+    return [" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)]
+
+
+def char_shingles(text: str, n: int) -> list[bytes]:
+    """Character ``n``-grams of ``text`` (lowercased, punctuation and whitespace removed)."""
+    chars = "".join(text.lower().translate(_punctuation_to_space()).split())
+    if not chars:
+        return []
+    if len(chars) <= n:
+        return [chars.encode("utf-8")]
+    return [chars[i : i + n].encode("utf-8") for i in range(len(chars) - n + 1)]

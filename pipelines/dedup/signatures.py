@@ -1,0 +1,123 @@
+"""Phase 1 of dedup: per document, an exact hash and a banded MinHash signature.
+
+Streams one input Parquet file in batches and writes a signature file with the columns
+of :func:`signature_schema`. MinHash is datasketch's (scheme ``affine32``, ``seed`` and
+``num_perm`` from the config) over the shingles of :mod:`pipelines.dedup.shingles`,
+each shingle hashed with CRC-32 (``zlib.crc32``: C speed, and datasketch pre-mixes
+every input hash with the MurmurHash3 finalizer before permuting it). Band ``i`` is the
+64-bit BLAKE2b hash of MinHash values ``i*rows .. (i+1)*rows - 1``. The full signature
+is stored too, for the verification in :mod:`pipelines.dedup.clusters`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from datasketch import MinHash
+
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.shingles import char_shingles, exact_hash, word_shingles
+from pipelines.languages import is_spaced
+
+INPUT_COLUMNS = ("id", "text", "source", "language", "n_chars")
+
+
+def band_column(band: int) -> str:
+    """Name of the signature-file column holding band ``band``."""
+    return f"band_{band}"
+
+
+def signature_schema(config: DedupConfig) -> pa.Schema:
+    """Schema of a signature file written with ``config``."""
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("language", pa.string()),
+            ("source", pa.string()),
+            ("n_chars", pa.int64()),
+            ("exact_hash", pa.uint64()),
+            *[(band_column(i), pa.uint64()) for i in range(config.bands)],
+            ("signature", pa.list_(pa.uint32(), config.num_perm)),
+        ]
+    )
+
+
+def write_signatures(in_path: str, out_path: str, config: DedupConfig) -> int:
+    """Stream ``in_path`` (Parquet with id, text, source, language, n_chars) and write the
+    exact hash, LSH bands and MinHash signature of every document to ``out_path``;
+    return the number of rows written."""
+    source_file = pq.ParquetFile(in_path)
+    missing = [c for c in INPUT_COLUMNS if c not in source_file.schema_arrow.names]
+    if missing:
+        raise ValueError(f"{in_path}: dedup needs columns {list(INPUT_COLUMNS)}, missing {missing}")
+    schema = signature_schema(config)
+    rows = 0
+    with pq.ParquetWriter(out_path, schema) as writer:
+        for batch in source_file.iter_batches(batch_size=config.batch_rows, columns=list(INPUT_COLUMNS)):
+            _check_no_nulls(batch, in_path, rows)
+            writer.write_table(_sign_batch(batch, config, schema))
+            rows += batch.num_rows
+    return rows
+
+
+def _check_no_nulls(batch: pa.RecordBatch, in_path: str, first_row: int) -> None:
+    """Raise ValueError naming the file, row and column of the first null input value."""
+    for name in INPUT_COLUMNS:
+        column = batch.column(name)
+        if column.null_count:
+            row = pc.index(pc.is_null(column), True).as_py()
+            raise ValueError(f"{in_path}: row {first_row + row}: column {name!r} is null")
+
+
+def _sign_batch(batch: pa.RecordBatch, config: DedupConfig, schema: pa.Schema) -> pa.Table:
+    """Signature rows for one batch of documents."""
+    texts = batch.column("text").to_pylist()
+    languages = batch.column("language").to_pylist()
+    spaced = {code: is_spaced(code) for code in set(languages)}
+    shingle_lists = [
+        word_shingles(text, config.ngram_size) if spaced[code] else char_shingles(text, config.char_ngram_size)
+        for text, code in zip(texts, languages)
+    ]
+    has_signature = np.array([bool(s) for s in shingle_lists])
+    signatures = np.zeros((len(texts), config.num_perm), dtype=np.uint32)
+    minhashes = MinHash.generator(
+        (s for s in shingle_lists if s), num_perm=config.num_perm, seed=config.seed, hashfunc=zlib.crc32
+    )
+    for row, minhash in zip(np.flatnonzero(has_signature), minhashes):
+        signatures[row] = minhash.hashvalues
+    bands = _band_hashes(signatures, has_signature, config)
+    signature_column = pa.FixedSizeListArray.from_arrays(
+        pa.array(signatures.ravel(), pa.uint32()), config.num_perm, mask=pa.array(~has_signature)
+    )
+    return pa.Table.from_arrays(
+        [
+            batch.column("id").cast(pa.string()),
+            batch.column("language").cast(pa.string()),
+            batch.column("source").cast(pa.string()),
+            batch.column("n_chars").cast(pa.int64()),
+            pa.array([exact_hash(text) for text in texts], pa.uint64()),
+            *bands,
+            signature_column,
+        ],
+        schema=schema,
+    )
+
+
+def _band_hashes(signatures: np.ndarray, has_signature: np.ndarray, config: DedupConfig) -> list[pa.Array]:
+    """One uint64 array per band: BLAKE2b-64 of the band's MinHash values, null without a signature."""
+    width = config.rows * signatures.itemsize
+    columns: list[list[int | None]] = [[] for _ in range(config.bands)]
+    for row, present in zip(signatures, has_signature):
+        raw = row.tobytes()
+        for band, values in enumerate(columns):
+            if present:
+                digest = hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8).digest()
+                values.append(int.from_bytes(digest, "little"))
+            else:
+                values.append(None)
+    return [pa.array(values, pa.uint64()) for values in columns]
