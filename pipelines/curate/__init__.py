@@ -1,0 +1,1 @@
+"""Curation: ingest → extract → langid → quality → dedup → tokens, one task per stage."""

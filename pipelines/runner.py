@@ -1,0 +1,192 @@
+"""Run a file-to-file stage under a datatrove executor, resumably.
+
+A stage is a picklable :class:`FileTask`: it streams one input file into chunks of kept
+and dropped documents, written to one kept part and one dropped part. :func:`run_file_stage` wraps it in
+a datatrove ``PipelineStep`` whose ``run(data, rank, world_size)`` handles the files of its
+rank, so any datatrove executor (local multiprocess, Slurm, Ray) can scale it out.
+
+Crash safety: each part is written under a temp name and renamed; its stats file is renamed
+last and marks the part done. A re-run skips done parts and redoes the rest. A stage folder
+remembers the fingerprint of the config and inputs it was built from; when it changes the
+folder is wiped instead of silently reusing stale parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+from datatrove.pipeline.base import PipelineStep
+
+from pipelines.errors import ErrorLog
+from pipelines.parquet_io import AtomicParquetWriter, write_json_atomic
+from pipelines.schema import DROP_SCHEMA
+
+
+class FileTask(Protocol):
+    """One stage's work on one file."""
+
+    name: str
+
+    def fingerprint(self) -> str:
+        """A string that changes whenever the task's configuration changes."""
+
+    def process(self, item: "WorkItem", errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        """Yield (kept documents, dropped documents) chunks for ``item.in_path``."""
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One input file and the part name its outputs get inside the stage folder."""
+
+    in_path: str
+    part: str  # e.g. "fineweb2-sample/part-00003"
+    source: str = ""  # registry name of the source the file belongs to
+
+
+@dataclass
+class StageOutcome:
+    """What a stage run produced, summed over its parts."""
+
+    stage: str
+    out_dir: str
+    parts: list[str]
+    docs_in: int = 0
+    docs_out: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    errors: ErrorLog = field(default_factory=ErrorLog)
+
+    def metadata(self) -> dict:
+        """Flat, JSON-friendly summary for logs and Dagster metadata."""
+        return {
+            "docs_in": self.docs_in,
+            "docs_out": self.docs_out,
+            "dropped": dict(sorted(self.dropped.items())),
+            "input_problems": dict(self.errors.counts),
+        }
+
+
+ExecutorFactory = Callable[[list[PipelineStep], int, str], object]
+
+
+def local_executor(pipeline: list[PipelineStep], tasks: int, logging_dir: str, workers: int = 1) -> object:
+    """datatrove's LocalPipelineExecutor (in-process when workers == 1)."""
+    from datatrove.executor import LocalPipelineExecutor
+
+    return LocalPipelineExecutor(
+        pipeline=pipeline, tasks=tasks, workers=min(workers, tasks), logging_dir=logging_dir, skip_completed=False
+    )
+
+
+class FileStageStep(PipelineStep):
+    """datatrove step that runs a FileTask over the work items of its rank."""
+
+    type = "seamix"
+
+    def __init__(self, task: FileTask, items: list[WorkItem], out_dir: str):
+        self.name = task.name  # before super().__init__(), which names the stats after it
+        super().__init__()
+        self.task = task
+        self.items = items
+        self.out_dir = out_dir
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        """Process items rank, rank + world_size, ...; skip parts already done."""
+        for item in self.items[rank::world_size]:
+            if part_done(self.out_dir, item.part):
+                continue
+            errors = ErrorLog()
+            stats = {"in_path": item.in_path, "docs_in": 0, "docs_out": 0, "dropped": {}}
+            with (
+                AtomicParquetWriter(Path(self.out_dir) / f"{item.part}.parquet") as kept_out,
+                AtomicParquetWriter(Path(self.out_dir) / "_dropped" / f"{item.part}.parquet", DROP_SCHEMA) as drop_out,
+            ):
+                for kept, dropped in self.task.process(item, errors):
+                    kept_out.write(kept)
+                    drop_out.write(dropped)
+                    stats["docs_in"] += kept.num_rows + dropped.num_rows
+                    stats["docs_out"] += kept.num_rows
+                    for reason in dropped.column("reason").to_pylist():
+                        stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
+            stats["errors"] = errors.to_dict()
+            write_json_atomic(stats, _stats_path(self.out_dir, item.part))
+            self.stat_update("docs_out", value=stats["docs_out"])
+            self.stat_update("docs_dropped", value=stats["docs_in"] - stats["docs_out"])
+        return data or iter(())
+
+
+def run_file_stage(
+    task: FileTask,
+    items: list[WorkItem],
+    out_dir: str | Path,
+    workers: int = 1,
+    executor_factory: ExecutorFactory | None = None,
+) -> StageOutcome:
+    """Run ``task`` over ``items`` into ``out_dir`` and return the summed outcome."""
+    out_dir = str(out_dir)
+    fingerprint = _fingerprint(task, items)
+    _reset_if_stale(out_dir, fingerprint)
+    todo = [item for item in items if not part_done(out_dir, item.part)]
+    if todo:
+        tasks = max(1, min(workers, len(todo)))
+        step = FileStageStep(task, todo, out_dir)
+        logging_dir = str(Path(out_dir) / "_logs")
+        if executor_factory is None:
+            executor = local_executor([step], tasks, logging_dir, workers=workers)
+        else:
+            executor = executor_factory([step], tasks, logging_dir)
+        executor.run()
+    return collect_outcome(task.name, out_dir, [item.part for item in items])
+
+
+def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
+    """Sum the per-part stats files of a finished stage."""
+    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[str(Path(out_dir) / f"{p}.parquet") for p in parts])
+    for part in parts:
+        path = _stats_path(out_dir, part)
+        if not path.is_file():
+            raise RuntimeError(f"stage {stage}: part {part} did not finish (no {path})")
+        stats = json.loads(path.read_text(encoding="utf-8"))
+        outcome.docs_in += stats["docs_in"]
+        outcome.docs_out += stats["docs_out"]
+        for reason, n in stats["dropped"].items():
+            outcome.dropped[reason] = outcome.dropped.get(reason, 0) + n
+        outcome.errors.merge(ErrorLog.from_dict(stats["errors"]))
+    return outcome
+
+
+def part_done(out_dir: str, part: str) -> bool:
+    """True when the part's stats file exists, i.e. its outputs were fully renamed into place."""
+    return _stats_path(out_dir, part).is_file()
+
+
+def _stats_path(out_dir: str, part: str) -> Path:
+    return Path(out_dir) / "_stats" / f"{part}.json"
+
+
+def _fingerprint(task: FileTask, items: list[WorkItem]) -> str:
+    digest = hashlib.sha256(task.fingerprint().encode())
+    for item in items:
+        try:
+            st = os.stat(item.in_path)
+            digest.update(f"{item.in_path}|{item.part}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        except OSError:  # remote or glob-expanded path: name only
+            digest.update(f"{item.in_path}|{item.part}\n".encode())
+    return digest.hexdigest()
+
+
+def _reset_if_stale(out_dir: str, fingerprint: str) -> None:
+    marker = Path(out_dir) / "_fingerprint"
+    if marker.is_file() and marker.read_text().strip() == fingerprint:
+        return
+    if Path(out_dir).exists():
+        shutil.rmtree(out_dir)
+    Path(out_dir).mkdir(parents=True)
+    marker.write_text(fingerprint + "\n")
