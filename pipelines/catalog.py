@@ -1,0 +1,61 @@
+"""The DuckDB catalog: views over curated documents, drops, pool, plans, shards and reports."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.layout import CURATE_STAGES, DataLayout
+
+# view name -> glob under the data root
+VIEWS: dict[str, str] = {
+    "documents": f"curate/{CURATE_STAGES[-1]}/*/part-*.parquet",
+    "dropped": "curate/*/_dropped/*/part-*.parquet",
+    "pool": "pool/pool.parquet",
+    "plan": "mixes/*/plan.parquet",
+    "mix_shards": "mixes/*/*/shard-*.parquet",
+    "mix_report": "mixes/*/report.parquet",
+}
+
+STAGE_STATS_GLOB = "curate/*/_stats/*/part-*.json"
+
+
+def refresh_catalog(layout: DataLayout) -> list[str]:
+    """(Re)create the views whose files exist; return the names of the views created.
+
+    Paths are absolute, so the database works from any working directory."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    created = []
+    with duckdb.connect(str(layout.duckdb_path)) as con:
+        for name, pattern in VIEWS.items():
+            full = str(layout.root / pattern)
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+            if glob.glob(full):
+                con.execute(
+                    f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_quote(full)}', "
+                    "union_by_name = true, filename = true)"
+                )
+                created.append(name)
+        stats = str(layout.root / STAGE_STATS_GLOB)
+        con.execute("DROP VIEW IF EXISTS stage_parts")
+        if glob.glob(stats):
+            con.execute(
+                "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/_stats', 1) AS stage, "
+                "in_path, docs_in, docs_out, filename "
+                f"FROM read_json('{_quote(stats)}', filename = true, union_by_name = true)"
+            )
+            created.append("stage_parts")
+    return created
+
+
+def query(layout: DataLayout, sql: str) -> pa.Table:
+    """Run ``sql`` against the catalog (read-only) and return the result as an Arrow table."""
+    with duckdb.connect(str(layout.duckdb_path), read_only=True) as con:
+        return con.sql(sql).to_arrow_table()
+
+
+def _quote(path: str) -> str:
+    return str(Path(path)).replace("'", "''")

@@ -1,0 +1,144 @@
+"""``seamix`` command line: the same engine as the Dagster assets, without Dagster."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipelines.catalog import query, refresh_catalog
+from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
+from pipelines.curate.run import run_curate_stage
+from pipelines.layout import CURATE_STAGES, DataLayout
+from pipelines.mix.spec import MixSpec, load_mix_spec
+from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
+from pipelines.report import format_report, format_table
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``seamix`` console script."""
+    args = _parser().parse_args(argv)
+    return args.func(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seamix", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func, help: str, sources: bool = False, mix: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--data-root", default="data", help="where stages write (default: ./data)")
+        if sources:
+            p.add_argument("--sources", required=True, help="source registry YAML")
+            p.add_argument("--tokenizers", default=",".join(DEFAULT_TOKENIZERS), help="comma-separated tokenizers")
+        if mix:
+            p.add_argument("--mix", required=True, help="mix spec YAML (mixes/*.yaml)")
+        p.set_defaults(func=func)
+        return p
+
+    curate = command("curate", _curate, "ingest → extract → langid → quality → dedup → tokens", sources=True)
+    curate.add_argument("--stage", choices=CURATE_STAGES, help="run only this stage")
+    curate.add_argument("--workers", type=int, default=1, help="parallel tasks (datatrove local executor)")
+    curate.add_argument("--quality-config", help="per-language quality thresholds YAML")
+    command("pool", _pool, "inventory curated documents per language x source", sources=True)
+    command("plan", _plan, "plan a mix spec against the pool", mix=True)
+    command("mix", _mix, "sample the planned mix into Parquet shards + manifest", sources=True, mix=True)
+    command("report", _report, "print target vs achieved of a mix", mix=True)
+    run = command("run", _run, "everything: curate, pool, plan, mix, report", sources=True, mix=True)
+    run.add_argument("--workers", type=int, default=1, help="parallel tasks (datatrove local executor)")
+    run.add_argument("--quality-config", help="per-language quality thresholds YAML")
+    sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
+    sql.add_argument("query", help='e.g. "SELECT * FROM mix_report"')
+    command("fetch-models", _fetch_models, "resolve and cache the tokenizers and the LID model")
+    return parser
+
+
+def _curate_config(args: argparse.Namespace) -> CurateConfig:
+    return CurateConfig(
+        sources_file=args.sources,
+        data_root=args.data_root,
+        tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
+        quality_config=getattr(args, "quality_config", None),
+        workers=getattr(args, "workers", 1),
+    )
+
+
+def _curate(args: argparse.Namespace) -> int:
+    config = _curate_config(args)
+    for stage in [args.stage] if args.stage else CURATE_STAGES:
+        outcome = run_curate_stage(stage, config).outcome
+        print(f"{stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}"
+              + (f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""))
+    refresh_catalog(DataLayout.at(args.data_root))
+    return 0
+
+
+def _pool(args: argparse.Namespace) -> int:
+    layout = DataLayout.at(args.data_root)
+    pool = build_pool_stage(layout, args.sources, [t for t in args.tokenizers.split(",") if t])
+    refresh_catalog(layout)
+    print(format_table(pool))
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    layout = DataLayout.at(args.data_root)
+    plan = plan_stage(layout, load_mix_spec(args.mix))
+    refresh_catalog(layout)
+    print(format_table(plan))
+    return 0
+
+
+def _mix(args: argparse.Namespace) -> int:
+    layout = DataLayout.at(args.data_root)
+    spec = load_mix_spec(args.mix)
+    manifest = mix_stage(layout, spec, args.sources)
+    refresh_catalog(layout)
+    print(f"{len(manifest['shards'])} shards in {shard_dir(layout, spec)}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    layout = DataLayout.at(args.data_root)
+    spec = load_mix_spec(args.mix)
+    return _print_report(layout, spec)
+
+
+def _print_report(layout: DataLayout, spec: MixSpec) -> int:
+    report = report_stage(layout, spec)
+    refresh_catalog(layout)
+    print(f"\nMix shards: {shard_dir(layout, spec)}")
+    print(f"DuckDB catalog: {layout.duckdb_path}\n")
+    print(format_report(report))
+    return 0 if all(report.column("within_tolerance").to_pylist()) else 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    args.stage = None
+    _curate(args)
+    layout = DataLayout.at(args.data_root)
+    spec = load_mix_spec(args.mix)
+    build_pool_stage(layout, args.sources, [t for t in args.tokenizers.split(",") if t])
+    plan_stage(layout, spec)
+    mix_stage(layout, spec, args.sources)
+    return _print_report(layout, spec)
+
+
+def _sql(args: argparse.Namespace) -> int:
+    print(format_table(query(DataLayout.at(args.data_root), args.query)))
+    return 0
+
+
+def _fetch_models(args: argparse.Namespace) -> int:
+    from pipelines.langid import default_model_path
+    from pipelines.tokenizer_registry import resolve_tokenizer
+
+    for name in DEFAULT_TOKENIZERS:
+        print(f"tokenizer {name}: {resolve_tokenizer(name)}")
+    model = Path(default_model_path())
+    print(f"LID model: {model} ({model.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
