@@ -1,0 +1,1 @@
+"""Dagster definitions for seamix: thin orchestration over the ``pipelines`` engine."""

@@ -1,0 +1,37 @@
+"""The one resource every asset reads: where the data is and which sources, mix and settings to use."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
+from pipelines.layout import DataLayout
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class SeamixSettings(dg.ConfigurableResource):
+    """Data root, source registry, mix spec and run settings (defaults: the bundled sample)."""
+
+    data_root: str = os.environ.get("SEAMIX_DATA_ROOT", str(PROJECT_ROOT / "data"))
+    sources_file: str = os.environ.get("SEAMIX_SOURCES", str(PROJECT_ROOT / "sources" / "demo.yaml"))
+    mix_file: str = os.environ.get("SEAMIX_MIX", str(PROJECT_ROOT / "mixes" / "demo.yaml"))
+    tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
+    quality_config: str | None = None
+    workers: int = 1
+
+    def curate_config(self) -> CurateConfig:
+        """The engine's curation settings."""
+        return CurateConfig(
+            sources_file=self.sources_file,
+            data_root=self.data_root,
+            tokenizers=tuple(self.tokenizers),
+            quality_config=self.quality_config,
+            workers=self.workers,
+        )
+
+    @property
+    def layout(self) -> DataLayout:
+        """Paths under the data root."""
+        return DataLayout.at(self.data_root)
