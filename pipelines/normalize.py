@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 #: Zero-width space, BOM / zero-width no-break space, word joiner, soft hyphen.
@@ -27,12 +28,16 @@ def _zawgyi_detector():
 
 
 @lru_cache(maxsize=1)
-def _zawgyi_to_unicode():
+def zawgyi_converter() -> tuple[str, Callable[[str], str]]:
+    """``(backend name, convert)``: ICU's ``Zawgyi-my`` transliterator when PyICU is installed
+    (most exact), else paraencoder's pure-Python rules (no system libraries needed)."""
     try:
         from icu import Transliterator
-    except ImportError as exc:
-        raise ImportError("Zawgyi conversion needs PyICU: apt-get install libicu-dev, then pip install PyICU") from exc
-    return Transliterator.createInstance("Zawgyi-my")
+    except ImportError:
+        from para import zg_to_unicode
+
+        return "paraencoder", lambda text: zg_to_unicode(text, normalize=False, force=True)
+    return "icu", Transliterator.createInstance("Zawgyi-my").transliterate
 
 
 def zawgyi_probability(text: str) -> float:
@@ -44,9 +49,9 @@ def zawgyi_probability(text: str) -> float:
 
 def normalize_text(text: str) -> tuple[str, bool]:
     """Return ``(normalised text, zawgyi_converted)``: invisible characters removed,
-    Zawgyi Burmese converted to Unicode when P(zawgyi) > 0.95 (ICU ``Zawgyi-my``), then NFC."""
+    Zawgyi Burmese converted to Unicode when P(zawgyi) > 0.95 (see zawgyi_converter), then NFC."""
     text = _INVISIBLE.sub("", text)
     converted = zawgyi_probability(text) > ZAWGYI_THRESHOLD
     if converted:
-        text = _zawgyi_to_unicode().transliterate(text)
+        text = zawgyi_converter()[1](text)
     return unicodedata.normalize("NFC", text), converted
