@@ -8,7 +8,6 @@ cache once, so later runs never touch the network.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -20,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from tokenizers import Tokenizer
+
+from pipelines.checksums import file_sha256
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def resolve_tokenizer(name: str) -> Path:
     if found is None and builtin:
         found, why = _from_npm(builtin.npm_package)
         tried.append(f"npm {builtin.npm_package}: {why}")
-        if found is not None and _sha256(found) != builtin.npm_sha256:
+        if found is not None and file_sha256(found) != builtin.npm_sha256:
             raise TokenizerNotFoundError(f"{builtin.npm_package}: checksum mismatch for tokenizer.json")
     if found is None:
         raise TokenizerNotFoundError(f"tokenizer {name!r} not found; tried: " + "; ".join(tried))
@@ -115,14 +116,6 @@ def _check(path: Path, builtin: BuiltinTokenizer | None) -> None:
 
 def _vocab_matches(path: Path, builtin: BuiltinTokenizer) -> bool:
     return Tokenizer.from_file(str(path)).get_vocab_size() == builtin.vocab_size
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:

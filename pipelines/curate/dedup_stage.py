@@ -5,7 +5,6 @@ hashes out of core in DuckDB within each language across all sources."""
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.checksums import file_sha256
 from pipelines.dedup.apply import apply_dedup
 from pipelines.dedup.clusters import DedupSummary, find_duplicates
 from pipelines.dedup.config import DedupConfig
@@ -67,12 +67,8 @@ def run_dedup(
     signatures = run_file_stage(SignatureTask(config), items, work_dir / "signatures", workers, executor_factory)
     duplicates_path = work_dir / "duplicates.parquet"
     summary = find_duplicates(signatures.parts, str(duplicates_path), config, str(work_dir / "duckdb"))
-    fingerprint = f"{config!r}|{_file_digest(duplicates_path)}"
+    fingerprint = f"{config!r}|{file_sha256(duplicates_path)}"
     outcome = run_file_stage(
         DedupApplyTask(str(duplicates_path), fingerprint), items, out_dir, workers, executor_factory
     )
     return outcome, summary
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -8,7 +8,6 @@ hidden temporary name in the output folder and renamed into place when complete.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipelines.checksums import file_sha256
 from pipelines.mix.spec import ShardConfig
 
 SHARD_PATTERN = "shard-*.parquet"
@@ -42,15 +42,6 @@ def shard_schema(token_column: str) -> pa.Schema:
 def shard_name(index: int) -> str:
     """File name of shard ``index``: shard-00000.parquet, shard-00001.parquet, ..."""
     return f"shard-{index:05d}.parquet"
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ShardWriter:
