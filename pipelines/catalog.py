@@ -13,14 +13,14 @@ from pipelines.layout import CURATE_STAGES, DataLayout
 # view name -> glob under the data root
 VIEWS: dict[str, str] = {
     "documents": f"curate/{CURATE_STAGES[-1]}/*/part-*.parquet",
-    "dropped": "curate/*/_dropped/*/part-*.parquet",
+    "dropped": "curate/*/*/_dropped/part-*.parquet",
     "pool": "pool/pool.parquet",
     "plan": "mixes/*/plan.parquet",
     "mix_shards": "mixes/*/*/shard-*.parquet",
     "mix_report": "mixes/*/report.parquet",
 }
 
-STAGE_STATS_GLOB = "curate/*/_stats/*/part-*.json"
+STAGE_STATS_GLOB = "curate/*/*/_stats/part-*.json"
 
 
 def refresh_catalog(layout: DataLayout) -> list[str]:
@@ -43,8 +43,8 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
         con.execute("DROP VIEW IF EXISTS stage_parts")
         if glob.glob(stats):
             con.execute(
-                "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/_stats', 1) AS stage, "
-                "in_path, docs_in, docs_out, filename "
+                "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
+                "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, in_path, docs_in, docs_out, filename "
                 f"FROM read_json('{_quote(stats)}', filename = true, union_by_name = true)"
             )
             created.append("stage_parts")

@@ -162,6 +162,19 @@ def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
     return outcome
 
 
+def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> StageOutcome:
+    """Sum the outcomes of one stage run over several folders (e.g. one per source)."""
+    merged = StageOutcome(stage=stage, out_dir=out_dir, parts=[])
+    for outcome in outcomes:
+        merged.parts.extend(outcome.parts)
+        merged.docs_in += outcome.docs_in
+        merged.docs_out += outcome.docs_out
+        for reason, n in outcome.dropped.items():
+            merged.dropped[reason] = merged.dropped.get(reason, 0) + n
+        merged.errors.merge(outcome.errors)
+    return merged
+
+
 def part_done(out_dir: str, part: str) -> bool:
     """True when the part's stats file exists, i.e. its outputs were fully renamed into place."""
     return _stats_path(out_dir, part).is_file()

@@ -33,7 +33,7 @@ def _curated(layout: DataLayout) -> None:
         path = layout.curated_dir / source / "part-00000.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, path)
-    dropped = layout.stage_dir("quality") / "_dropped" / "fw2" / "part-00000.parquet"
+    dropped = layout.stage_dir("quality") / "fw2" / "_dropped" / "part-00000.parquet"
     dropped.parent.mkdir(parents=True)
     pq.write_table(pa.table({"id": ["z"], "reason": ["gopher_short"], "language": ["tha_Thai"]}), dropped)
 

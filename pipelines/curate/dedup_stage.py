@@ -20,7 +20,7 @@ from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signatures import write_signatures
 from pipelines.drops import empty_drops
 from pipelines.errors import ErrorLog
-from pipelines.runner import ExecutorFactory, StageOutcome, WorkItem, run_file_stage
+from pipelines.runner import ExecutorFactory, StageOutcome, WorkItem, merge_outcomes, run_file_stage
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,19 @@ def run_dedup(
     workers: int = 1,
     executor_factory: ExecutorFactory | None = None,
 ) -> tuple[StageOutcome, DedupSummary]:
-    """Run the three dedup phases over ``items`` and return the filtered outcome and summary."""
-    signatures = run_file_stage(SignatureTask(config), items, work_dir / "signatures", workers, executor_factory)
+    """Run the three dedup phases over ``items`` (all sources) into ``out_dir/<source>/``."""
+    by_source: dict[str, list[WorkItem]] = {}
+    for item in items:
+        by_source.setdefault(item.source, []).append(item)
+    signature_parts = []
+    for source, source_items in sorted(by_source.items()):
+        task = SignatureTask(config)
+        signature_parts += run_file_stage(task, source_items, work_dir / "signatures" / source, workers, executor_factory).parts
     duplicates_path = work_dir / "duplicates.parquet"
-    summary = find_duplicates(signatures.parts, str(duplicates_path), config, str(work_dir / "duckdb"))
-    fingerprint = f"{config!r}|{file_sha256(duplicates_path)}"
-    outcome = run_file_stage(
-        DedupApplyTask(str(duplicates_path), fingerprint), items, out_dir, workers, executor_factory
-    )
-    return outcome, summary
+    summary = find_duplicates(signature_parts, str(duplicates_path), config, str(work_dir / "duckdb"))
+    apply = DedupApplyTask(str(duplicates_path), f"{config!r}|{file_sha256(duplicates_path)}")
+    outcomes = [
+        run_file_stage(apply, source_items, out_dir / source, workers, executor_factory)
+        for source, source_items in sorted(by_source.items())
+    ]
+    return merge_outcomes("dedup", str(out_dir), outcomes), summary

@@ -16,23 +16,20 @@ from pipelines.sources.config import SourceConfig
 
 @dataclass(frozen=True)
 class IngestTask:
-    """Reads each input file with the reader of the source it belongs to."""
+    """Reads the files of one source with the reader of its kind."""
 
-    sources: tuple[SourceConfig, ...]
+    source: SourceConfig
     name: str = "ingest"
 
     def fingerprint(self) -> str:
-        return repr(self.sources)
+        return repr(self.source)
 
     def work_items(self) -> list[WorkItem]:
-        """One item per input file, parts named ``<source>/part-NNNNN``."""
+        """One item per input file, parts named ``part-NNNNN`` in file order."""
         return [
-            WorkItem(path, f"{source.name}/part-{i:05d}", source.name)
-            for source in self.sources
-            for i, path in enumerate(list_input_files(source))
+            WorkItem(path, f"part-{i:05d}", self.source.name) for i, path in enumerate(list_input_files(self.source))
         ]
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        source = next(s for s in self.sources if s.name == item.source)
-        for batch in read_documents(source, item.in_path, errors):
+        for batch in read_documents(self.source, item.in_path, errors):
             yield pa.Table.from_batches([batch]), empty_drops()

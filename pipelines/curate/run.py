@@ -1,7 +1,11 @@
-"""Run the curation stages, one at a time (Dagster assets) or all in a row (CLI)."""
+"""Run the curation stages, one at a time (Dagster assets) or all in a row (CLI).
+
+Every stage writes one folder per source (``curate/<stage>/<source>/``), so a source can be
+re-run alone; dedup reads all sources at once because duplicates cross sources."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,8 +16,8 @@ from pipelines.curate.transform_tasks import ExtractTask, LangidTask, QualityTas
 from pipelines.dedup.clusters import DedupSummary
 from pipelines.layout import CURATE_STAGES, DataLayout
 from pipelines.parquet_io import parquet_parts
-from pipelines.runner import ExecutorFactory, StageOutcome, WorkItem, run_file_stage
-from pipelines.sources.config import load_sources
+from pipelines.runner import ExecutorFactory, FileTask, StageOutcome, WorkItem, merge_outcomes, run_file_stage
+from pipelines.sources.config import SourceConfig, load_sources
 
 
 @dataclass
@@ -25,39 +29,65 @@ class StageRun:
 
 
 def stage_items(folder: Path) -> list[WorkItem]:
-    """Work items reading the parts of a finished stage, keeping their part names."""
-    items = []
-    for path in parquet_parts(folder):
-        part = str(Path(path).relative_to(folder).with_suffix(""))
-        items.append(WorkItem(path, part, part.split("/", 1)[0]))
-    return items
+    """Work items reading the parts of one source's folder of a finished stage, keeping part names."""
+    return [WorkItem(path, Path(path).stem, folder.name) for path in parquet_parts(folder)]
 
 
-def run_curate_stage(stage: str, config: CurateConfig, executor_factory: ExecutorFactory | None = None) -> StageRun:
-    """Run one stage of CURATE_STAGES on the output of the stage before it."""
+def select_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[SourceConfig]:
+    """The configured sources, or those named (an unknown name is an error listing the known ones)."""
+    sources = load_sources(config.sources_file)
+    if names is None:
+        return sources
+    known = {s.name: s for s in sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown source(s) {unknown} in {config.sources_file}; known: {sorted(known)}")
+    return [known[n] for n in names]
+
+
+def run_curate_stage(
+    stage: str,
+    config: CurateConfig,
+    sources: Sequence[str] | None = None,
+    executor_factory: ExecutorFactory | None = None,
+) -> StageRun:
+    """Run one stage of CURATE_STAGES for ``sources`` (default: all) on the previous stage's output.
+
+    Dedup always runs over every source: which copy survives depends on all of them."""
     layout = DataLayout.at(config.data_root)
-    out_dir = layout.stage_dir(stage)
-    if stage == "ingest":
-        task = IngestTask(tuple(load_sources(config.sources_file)))
-        return StageRun(run_file_stage(task, task.work_items(), out_dir, config.workers, executor_factory))
-    previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
-    items = stage_items(layout.stage_dir(previous))
-    if not items:
-        raise RuntimeError(f"stage {stage}: no input parts in {layout.stage_dir(previous)}; run {previous} first")
+    selected = select_sources(config, None if stage == "dedup" else sources)
     if stage == "dedup":
+        items = [item for s in selected for item in _previous_items(layout, stage, s.name)]
         outcome, summary = run_dedup(
-            items, out_dir, layout.dedup_work_dir, config.dedup, config.workers, executor_factory
+            items, layout.stage_dir(stage), layout.dedup_work_dir, config.dedup, config.workers, executor_factory
         )
         return StageRun(outcome, summary)
+    outcomes = []
+    for source in selected:
+        task, items = _task_and_items(stage, config, layout, source)
+        out_dir = layout.stage_dir(stage) / source.name
+        outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory))
+    return StageRun(merge_outcomes(stage, str(layout.stage_dir(stage)), outcomes))
+
+
+def _task_and_items(
+    stage: str, config: CurateConfig, layout: DataLayout, source: SourceConfig
+) -> tuple[FileTask, list[WorkItem]]:
+    if stage == "ingest":
+        task = IngestTask(source)
+        return task, task.work_items()
     task = {
         "extract": lambda: ExtractTask(),
         "langid": lambda: LangidTask(config.langid_model, config.quality_config),
         "quality": lambda: QualityTask(config.quality_config),
         "tokens": lambda: TokensTask(tuple(config.tokenizers)),
     }[stage]()
-    return StageRun(run_file_stage(task, items, out_dir, config.workers, executor_factory))
+    return task, _previous_items(layout, stage, source.name)
 
 
-def curate(config: CurateConfig, executor_factory: ExecutorFactory | None = None) -> dict[str, StageRun]:
-    """Run every curation stage in order; return each stage's run."""
-    return {stage: run_curate_stage(stage, config, executor_factory) for stage in CURATE_STAGES}
+def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:
+    previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
+    folder = layout.stage_dir(previous) / source
+    if not (folder / "_fingerprint").is_file():
+        raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
+    return stage_items(folder)
