@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.metadata import stage_metadata, table_metadata
+from assets.partitions import selected_sources, source_partitions
 from assets.resources import SeamixSettings
 from pipelines.curate.run import run_curate_stage
 from pipelines.layout import CURATE_STAGES
@@ -28,20 +29,30 @@ DESCRIPTIONS = {
 }
 
 
+#: Stages that run per source (partitioned); dedup needs every source at once, tokens follows it.
+PER_SOURCE_STAGES = ("ingest", "extract", "langid", "quality")
+
+#: Transient I/O failures (remote storage, throttling) are retried with backoff.
+IO_RETRY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+
 def _curate_asset(stage: str) -> dg.AssetsDefinition:
     index = CURATE_STAGES.index(stage)
     deps = [ASSET_NAMES[CURATE_STAGES[index - 1]]] if index else []
+    per_source = stage in PER_SOURCE_STAGES
 
     @dg.asset(
         name=ASSET_NAMES[stage],
         group_name=stage,
         deps=deps,
         description=DESCRIPTIONS[stage],
-        retry_policy=dg.RetryPolicy(max_retries=2, delay=5),
+        partitions_def=source_partitions if per_source else None,
+        backfill_policy=dg.BackfillPolicy.single_run() if per_source else None,
+        retry_policy=IO_RETRY,
     )
     def _asset(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
         config = seamix.curate_config()
-        run = run_curate_stage(stage, config)
+        run = run_curate_stage(stage, config, sources=selected_sources(context) if per_source else None)
         context.log.info(f"{stage}: {run.outcome.metadata()}")
         metadata = stage_metadata(run.outcome)
         if run.dedup is not None:
