@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from assets.definitions import defs
+from assets.partitions import ALL_SOURCES_TAGS
 from assets.resources import PROJECT_ROOT, SeamixSettings
 from pipelines.languages import BY_CODE
 from pipelines.layout import DataLayout
@@ -30,7 +31,7 @@ def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("data")
     settings = SeamixSettings(data_root=str(root))
     result = dg.materialize(
-        [*defs.assets, *defs.asset_checks], resources={"seamix": settings}, raise_on_error=True
+        [*defs.assets, *defs.asset_checks], resources={"seamix": settings}, tags=ALL_SOURCES_TAGS, raise_on_error=True
     )
     assert result.success
     layout = DataLayout.at(root)
