@@ -1,0 +1,61 @@
+"""Sensor for new source files, nightly schedule, and re-running one source partition alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from assets.automation import new_source_files_sensor, nightly_schedule
+from assets.curate_assets import curate_assets
+from assets.jobs import curate_and_mix_job
+from assets.partitions import ALL_SOURCES_TAGS, source_partitions
+from assets.resources import SeamixSettings
+
+
+def _jsonl_source(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"text": "hello"}\n')
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{name: corpus, kind: jsonl, paths: ['{folder}/*.jsonl'], language: en}}\n")
+    return sources
+
+
+def test_sensor_requests_a_run_only_for_new_or_changed_files(tmp_path):
+    settings = SeamixSettings(sources_file=str(_jsonl_source(tmp_path)), data_root=str(tmp_path / "data"))
+    with dg.instance_for_test() as instance:
+        first = new_source_files_sensor(dg.build_sensor_context(instance=instance, resources={"seamix": settings}))
+        assert len(first.run_requests) == 1
+        again = new_source_files_sensor(
+            dg.build_sensor_context(instance=instance, cursor=first.cursor, resources={"seamix": settings})
+        )
+        assert not again.run_requests and again.skip_reason
+        (tmp_path / "corpus" / "b.jsonl").write_text('{"text": "new file"}\n')
+        third = new_source_files_sensor(
+            dg.build_sensor_context(instance=instance, cursor=again.cursor, resources={"seamix": settings})
+        )
+        assert len(third.run_requests) == 1
+        assert third.run_requests[0].run_key != first.run_requests[0].run_key
+
+
+def test_nightly_schedule_targets_the_job_over_every_source():
+    assert nightly_schedule.cron_schedule == "0 2 * * *"
+    assert nightly_schedule.job_name == curate_and_mix_job.name
+    assert curate_and_mix_job.tags == ALL_SOURCES_TAGS
+    keys = source_partitions.get_partition_keys()
+    assert (ALL_SOURCES_TAGS["dagster/asset_partition_range_start"], ALL_SOURCES_TAGS["dagster/asset_partition_range_end"]) == (keys[0], keys[-1])
+
+
+def test_one_source_partition_is_ingested_alone(tmp_path):
+    settings = SeamixSettings(data_root=str(tmp_path))
+    ingest = next(a for a in curate_assets if a.key.path == ["ingested_documents"])
+    result = dg.materialize([ingest], resources={"seamix": settings}, partition_key="fineweb2-sample")
+    assert result.success
+    ingested = tmp_path / "curate" / "ingest"
+    assert sorted(p.name for p in ingested.iterdir()) == ["fineweb2-sample"]
+    rows = sum(pq.read_metadata(p).num_rows for p in (ingested / "fineweb2-sample").glob("part-*.parquet"))
+    assert rows > 0
+    event = result.asset_materializations_for_node("ingested_documents")[0]
+    assert event.partition == "fineweb2-sample" and event.metadata["docs_out"].value == rows
