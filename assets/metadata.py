@@ -34,3 +34,19 @@ def stage_metadata(outcome: StageOutcome) -> dict:
             "\n".join(f"- `{p}`" for p in outcome.errors.samples[:20])
         )
     return meta
+
+
+def composition_chart(report: pa.Table, width: int = 40) -> dg.MarkdownMetadataValue:
+    """Mix composition per language as a Markdown bar chart: achieved share, target share."""
+    totals: dict[str, list[int]] = {}
+    for row in report.to_pylist():
+        cell = totals.setdefault(row["language"], [0, 0])
+        cell[0] += row["achieved_tokens"]
+        cell[1] += row["target_tokens"]
+    achieved_all = sum(a for a, _ in totals.values()) or 1
+    target_all = sum(t for _, t in totals.values()) or 1
+    lines = ["| language | achieved | share | target share |", "|---|---:|---|---:|"]
+    for language, (achieved, target) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
+        share = achieved / achieved_all
+        lines.append(f"| {language} | {achieved:,} | `{'█' * round(share * width):<{width}}` {share:.1%} | {target / target_all:.1%} |")
+    return dg.MetadataValue.md("\n".join(lines))

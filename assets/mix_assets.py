@@ -4,7 +4,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from assets.curate_assets import ASSET_NAMES
-from assets.metadata import table_metadata
+from assets.metadata import composition_chart, table_metadata
 from assets.resources import SeamixSettings
 from pipelines.catalog import refresh_catalog
 from pipelines.mix.spec import load_mix_spec
@@ -52,6 +52,7 @@ def mix_report(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.
     return dg.MaterializeResult(
         metadata={
             "report": table_metadata(report),
+            "composition": composition_chart(report),
             "rows_within_tolerance": sum(report.column("within_tolerance").to_pylist()),
             "rows": report.num_rows,
         }

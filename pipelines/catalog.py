@@ -18,6 +18,16 @@ VIEWS: dict[str, str] = {
     "plan": "mixes/*/plan.parquet",
     "mix_shards": "mixes/*/*/shard-*.parquet",
     "mix_report": "mixes/*/report.parquet",
+    "duplicates": "work/dedup/duplicates.parquet",
+}
+
+# view name -> (views it reads, SQL): created when those views exist
+DERIVED_VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
+    "dedup_source_pairs": (
+        ("dropped", "duplicates"),
+        "SELECT d.language, d.source AS removed_from, x.survivor_source AS kept_in, d.reason, count(*) AS docs "
+        "FROM dropped AS d JOIN duplicates AS x USING (id) WHERE d.stage = 'dedup' GROUP BY ALL",
+    ),
 }
 
 STAGE_STATS_GLOB = "curate/*/*/_stats/part-*.json"
@@ -48,6 +58,11 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
                 f"FROM read_json('{_quote(stats)}', filename = true, union_by_name = true)"
             )
             created.append("stage_parts")
+        for name, (needs, sql) in DERIVED_VIEWS.items():
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+            if set(needs) <= set(created):
+                con.execute(f"CREATE VIEW {name} AS {sql}")
+                created.append(name)
     return created
 
 

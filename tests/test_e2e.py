@@ -108,6 +108,7 @@ def test_every_stage_removed_something_and_says_why(run):
     stages = dict(con.execute("SELECT stage, count(*) FROM dropped GROUP BY stage").fetchall())
     assert {"langid", "quality", "dedup"} <= set(stages), stages
     assert con.execute("SELECT count(*) FROM dropped WHERE reason IS NULL").fetchone()[0] == 0
+    assert con.execute("SELECT sum(docs) FROM dedup_source_pairs").fetchone()[0] == stages["dedup"]
 
 
 def test_mix_check_passes_and_report_matches_manifest(run):
