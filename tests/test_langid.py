@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipelines.langid import LanguageIdentifier, Prediction, default_model_path, langid_batch
+from pipelines.langid import LanguageIdentifier, Prediction, default_model_path, label_code, langid_batch
 from pipelines.languages import BY_CODE, OTHER
 from pipelines.schema import DROP_SCHEMA
 
@@ -86,3 +86,61 @@ def test_langid_batch_drops_low_scores_per_language_then_default(identifier: Lan
     assert dropped.column("language").to_pylist() == ["eng_Latn"]
     kept, dropped = langid_batch(table, identifier, {"default": 1.01})
     assert kept.num_rows == 0 and dropped.num_rows == 2
+
+
+class _FakeGlotLID:
+    """Stands in for a GlotLID model: fixed labels in GlotLID's ``__label__lang_Script`` form."""
+
+    def __init__(self, labels: list[str], probs: list[float]) -> None:
+        self.labels, self.probs = labels, probs
+
+    def predict(self, text: str, k: int = 1):
+        return self.labels[:k], self.probs[:k]
+
+
+@pytest.mark.parametrize(
+    "label, code",
+    [
+        ("__label__zsm_Latn", "zsm_Latn"),
+        ("__label__ind_Latn", "ind_Latn"),
+        ("__label__tgl_Latn", "fil_Latn"),
+        ("__label__fil_Latn", "fil_Latn"),
+        ("__label__cmn_Hani", "cmn_Hani"),
+        ("__label__zho_Hans", "cmn_Hani"),
+        ("__label__yue_Hant", "cmn_Hani"),
+        ("__label__mya_Mymr", "mya_Mymr"),
+        ("__label__khm_Khmr", "khm_Khmr"),
+        ("__label__lao_Laoo", "lao_Laoo"),
+        ("__label__tam_Taml", "tam_Taml"),
+        ("__label__tha_Thai", "tha_Thai"),
+        ("__label__vie_Latn", "vie_Latn"),
+        ("__label__eng_Latn", "eng_Latn"),
+        ("__label__tam_Latn", "tam_Latn"),  # romanised Tamil is not the Tamil-script language
+        ("__label__msa_Arab", "msa_Arab"),  # Jawi is not Latin-script Malay
+        ("__label__jav_Latn", "jav_Latn"),
+    ],
+)
+def test_glotlid_labels_map_to_canonical_codes(label: str, code: str):
+    assert label_code(label) == code
+
+
+def test_glotlid_style_model_predicts_canonical_codes(monkeypatch: pytest.MonkeyPatch):
+    fake = _FakeGlotLID(["__label__yue_Hant", "__label__jpn_Jpan", "__label__kor_Hang"], [0.9, 0.05, 0.02])
+    monkeypatch.setattr("pipelines.langid._load_model", lambda path: fake)
+    (prediction,) = LanguageIdentifier("glotlid.bin").predict(["香港"])
+    assert prediction.language == "cmn_Hani"
+    assert prediction.top == (("cmn_Hani", 0.9), ("jpn_Jpan", 0.05), ("kor_Hang", 0.02))
+    fake.labels = ["__label__jav_Latn", "__label__ind_Latn", "__label__zsm_Latn"]
+    (prediction,) = LanguageIdentifier("glotlid.bin").predict(["Kula badhe tindak dhateng peken."])
+    assert prediction.language == OTHER and prediction.score == 0.9
+
+
+def test_malay_indonesian_second_stage_runs_on_glotlid_labels(monkeypatch: pytest.MonkeyPatch):
+    fake = _FakeGlotLID(["__label__ind_Latn", "__label__zsm_Latn", "__label__jav_Latn"], [0.6, 0.3, 0.1])
+    monkeypatch.setattr("pipelines.langid._load_model", lambda path: fake)
+    malay = "Pihak polis berkata bahawa syarikat itu tidak mahu memberikan maklumat kerana siasatan masih berjalan."
+    shared = "Dia pergi ke pasar pada hari Sabtu."
+    identifier = LanguageIdentifier("glotlid.bin", k=1)
+    assert identifier.predict([malay]) == [Prediction("zsm_Latn", pytest.approx(0.9), (("ind_Latn", 0.6),))]
+    assert identifier.predict([shared]) == [Prediction("ind_Latn", 0.6, (("ind_Latn", 0.6),))]
+    assert LanguageIdentifier("glotlid.bin", close_pairs=False).predict([malay])[0].language == "ind_Latn"

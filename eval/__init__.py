@@ -1,0 +1,1 @@
+"""Evaluation of language ID and quality filters on the real third-party data in ../shared/realdata."""
