@@ -30,7 +30,7 @@ class DedupConfig:
     seed: int = 1
     source_priority: tuple[str, ...] = ()  # survivor choice: earlier sources win, then larger n_chars, then smaller id
     memory_limit: str = "2GB"  # DuckDB memory_limit for find_duplicates; beyond it DuckDB spills to work_dir
-    batch_rows: int = 2_000  # documents per Parquet batch while streaming
+    batch_rows: int = 500  # documents per batch (and signature-file row group) while streaming
 
     def __post_init__(self) -> None:
         for name in ("ngram_size", "char_ngram_size", "num_perm", "bands", "rows", "batch_rows"):
