@@ -10,6 +10,7 @@ import pyarrow as pa
 from pipelines.drops import empty_drops
 from pipelines.errors import ErrorLog
 from pipelines.runner import WorkItem
+from pipelines.schema import INGEST_SCHEMA
 from pipelines.sources import list_input_files, read_documents
 from pipelines.sources.config import SourceConfig
 
@@ -31,5 +32,11 @@ class IngestTask:
         ]
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        """Yield the file's documents; a file without documents still yields one empty, typed table
+        so that its part carries the full schema downstream."""
+        empty = True
         for batch in read_documents(self.source, item.in_path, errors):
+            empty = False
             yield pa.Table.from_batches([batch]), empty_drops()
+        if empty:
+            yield INGEST_SCHEMA.empty_table(), empty_drops()

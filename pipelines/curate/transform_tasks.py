@@ -21,8 +21,13 @@ BATCH_ROWS = 1000
 
 
 def iter_tables(path: str, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
-    """Stream a Parquet part as tables of at most ``batch_rows`` rows."""
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
+    """Stream a Parquet part as tables of at most ``batch_rows`` rows (one empty table for an empty part,
+    so that the next stage sees its schema)."""
+    parquet = pq.ParquetFile(path)
+    if parquet.metadata.num_rows == 0:
+        yield parquet.schema_arrow.empty_table()
+        return
+    for batch in parquet.iter_batches(batch_size=batch_rows):
         yield pa.Table.from_batches([batch])
 
 
