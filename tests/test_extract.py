@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pipelines.extract import extract_batch, html_to_text
+from pipelines.errors import ErrorLog
+from pipelines.extract import ExtractOptions, extract_batch, html_to_text
 from pipelines.schema import DROP_SCHEMA, INGEST_SCHEMA
 
 ARTICLE = """<html><head><title>Title</title></head><body>
@@ -80,3 +81,65 @@ def test_extract_batch_without_html_column_passes_everything() -> None:
     table = ingest_table([{"id": "s/1", "source": "s", "text": "t"}]).drop_columns(["html", "content_charset"])
     kept, dropped = extract_batch(table)
     assert kept.equals(table) and dropped.num_rows == 0
+
+
+# ------------------------------------------------------------- extractor choice and per-document guards
+
+LONG_PAGE = page("Big news", "The first paragraph tells the story in some detail, with enough words to be content.",
+                 "The second paragraph ends the story, again with enough words to count as content.")
+
+
+def test_trafilatura_keeps_paragraphs_and_drops_boilerplate() -> None:
+    html = LONG_PAGE.replace("</article>", "<ul><li>one point</li><li>another point</li></ul></article>").encode("cp1251")
+    text = html_to_text(html, "cp1251", extractor="trafilatura")
+    assert text.startswith("Big news\n\nThe first paragraph tells the story")
+    assert "content.\n\nThe second paragraph ends the story" in text
+    assert text.endswith("\n\n- one point\n- another point")
+    assert "Copyright" not in text and "Home" not in text
+
+
+def test_unknown_extractor_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown 'lynx'"):
+        html_to_text(b"<p>x</p>", extractor="lynx")
+    with pytest.raises(ValueError, match="extractor: unknown 'lynx'"):
+        ExtractOptions(extractor="lynx")
+    with pytest.raises(ValueError, match="oversize"):
+        ExtractOptions(oversize="crop")
+
+
+def html_rows(*pages: bytes) -> pa.Table:
+    return ingest_table([{"id": f"s/{i}", "source": "s", "source_file": "crawl.warc.gz", "url": f"http://x/{i}",
+                          "html": p, "content_charset": "utf-8"} for i, p in enumerate(pages)])
+
+
+def test_extract_batch_with_trafilatura() -> None:
+    kept, dropped = extract_batch(html_rows(LONG_PAGE.encode()), options=ExtractOptions(extractor="trafilatura"))
+    assert dropped.num_rows == 0
+    assert kept.column("text").to_pylist()[0].count("\n\n") == 2
+
+
+def test_oversized_html_is_skipped_with_a_reason() -> None:
+    small, big = page("A", "short page text here.", "end.").encode(), LONG_PAGE.encode() + b" " * 5000
+    kept, dropped = extract_batch(html_rows(small, big), options=ExtractOptions(max_html_bytes=len(small), oversize="skip"))
+    assert kept.column("id").to_pylist() == ["s/0"]
+    assert dropped.column("reason").to_pylist() == ["extract_too_large"]
+
+
+def test_oversized_html_is_truncated_and_counted() -> None:
+    html = LONG_PAGE.encode()
+    cut = html.index(b"The second")
+    errors = ErrorLog()
+    kept, dropped = extract_batch(html_rows(html), options=ExtractOptions(max_html_bytes=cut), errors=errors)
+    assert dropped.num_rows == 0
+    text = kept.column("text").to_pylist()[0]
+    assert "The first paragraph" in text and "second" not in text
+    assert errors.counts["html_truncated"] == 1
+    assert errors.samples[0].file == "crawl.warc.gz" and errors.samples[0].where == "document s/0"
+
+
+def test_documents_over_the_time_budget_are_dropped_as_slow() -> None:
+    kept, dropped = extract_batch(html_rows(LONG_PAGE.encode()), options=ExtractOptions(max_ms=1e-9))
+    assert kept.num_rows == 0
+    assert dropped.column("reason").to_pylist() == ["extract_slow"]
+    kept, dropped = extract_batch(html_rows(LONG_PAGE.encode()), options=ExtractOptions(max_ms=None))
+    assert kept.num_rows == 1 and dropped.num_rows == 0

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import http.server
 import json
+import random
+import threading
 import uuid
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import zstandard
 
 from pipelines.errors import ErrorLog
 from pipelines.schema import INGEST_SCHEMA
-from pipelines.sources import SourceConfig, list_input_files, load_sources, read_documents
+from pipelines.sources import SourceConfig, list_input_files, load_sources, read_documents, streams
 
 HTML = b"<html><head><title>t</title></head><body><p>Hello world.</p></body></html>"
 
@@ -168,6 +171,15 @@ def test_truncated_uncompressed_warc_reports_the_cut_record(tmp_path: Path) -> N
     table, errors = read_all(SourceConfig(name="cc", kind="warc", paths=(str(path),)), path)
     assert table.num_rows == 2
     assert [p.where for p in error_samples(errors)] == [f"byte offset {len(records[0]) + len(records[1])}"]
+
+
+@pytest.mark.parametrize(("content", "expected"), [(b"", "the file is empty"), (b"<html>not a warc</html>", "no record header at byte offset 0")])
+def test_empty_or_foreign_file_is_one_error_not_silence(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "x.warc"
+    path.write_bytes(content)
+    table, errors = read_all(SourceConfig(name="cc", kind="warc", paths=(str(path),)), path)
+    assert table.num_rows == 0
+    assert errors.errors == 1 and expected in errors.samples[0].message
 
 
 def test_wet_conversion_records_give_text_directly(tmp_path: Path) -> None:
@@ -325,3 +337,120 @@ def test_sea_lion_pile_language_from_folder_and_unique_ids(tmp_path: Path) -> No
     ]
     fixed = SourceConfig(name="pile", kind="sea-lion-pile", paths=(str(tmp_path),), language="vi")
     assert read_all(fixed, files[0])[0].column("declared_language").to_pylist() == ["vie_Latn"]
+
+
+# ---------------------------------------------------------------- remote inputs (fsspec URLs), streamed
+
+
+class LoopbackFileServer:
+    """HTTP server on 127.0.0.1 serving in-memory files with HEAD and single Range GETs; records
+    every GET as (path, Range header or None, bytes sent). Use as a context manager."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.files, self.gets = files, []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_HEAD(self) -> None:
+                self._reply(head_only=True)
+
+            def do_GET(self) -> None:
+                self._reply(head_only=False)
+
+            def _reply(self, head_only: bool) -> None:
+                body = server.files.get(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                start, end, status = 0, len(body), 200
+                wanted = self.headers.get("Range")
+                if wanted and not head_only:
+                    first, _, last = wanted.removeprefix("bytes=").partition("-")
+                    start, end, status = int(first), min(int(last) + 1 if last else len(body), len(body)), 206
+                self.send_response(status)
+                self.send_header("Accept-Ranges", "bytes")
+                self.send_header("Content-Length", str(end - start))
+                if status == 206:
+                    self.send_header("Content-Range", f"bytes {start}-{end - 1}/{len(body)}")
+                self.end_headers()
+                if not head_only:
+                    server.gets.append((self.path, wanted, end - start))
+                    self.wfile.write(body[start:end])
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> "LoopbackFileServer":
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_remote_warc_is_streamed_in_ranged_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    block = 64 << 10
+    monkeypatch.setattr(streams, "STREAM_BLOCK_BYTES", block)
+    rng = random.Random(7)
+    pages = [f"<html><body><p>{' '.join(f'{rng.getrandbits(64):x}' for _ in range(2000))}</p></body></html>".encode() for _ in range(40)]
+    local = tmp_path / "big.warc.gz"
+    write_warc_gz(local, [warc_record(n, page) for n, page in enumerate(pages)])
+    size = local.stat().st_size
+    assert size > 10 * block
+    with LoopbackFileServer({"/crawl-data/CC-MAIN-2024-22/big.warc.gz": local.read_bytes()}) as server:
+        url = f"{server.url}/crawl-data/CC-MAIN-2024-22/big.warc.gz"
+        source = SourceConfig(name="web", kind="warc", paths=(url,))
+        assert list_input_files(source) == [url]
+        table, errors = read_all(source, url, batch_size=16)
+    assert errors.errors == 0
+    assert table.column("html").to_pylist() == pages
+    assert set(table.column("source_file").to_pylist()) == {url}
+    assert set(table.column("dump").to_pylist()) == {"CC-MAIN-2024-22"}  # crawl id from the URL
+    assert server.gets and all(wanted is not None for _, wanted, _ in server.gets)  # never one whole-file GET
+    assert max(sent for _, _, sent in server.gets) <= 2 * block  # one read plus one block of read-ahead
+    assert sum(sent for _, _, sent in server.gets) < 1.2 * size  # read about once, not downloaded again
+
+
+def test_remote_jsonl_and_parquet_read_like_local_files(tmp_path: Path) -> None:
+    docs = [{"text": f"document {i}", "id": f"d{i}"} for i in range(50)]
+    jsonl = gzip.compress("".join(json.dumps(d) + "\n" for d in docs).encode())
+    parquet = tmp_path / "x.parquet"
+    pq.write_table(pa.Table.from_pylist(docs), parquet, row_group_size=20)
+    with LoopbackFileServer({"/pile/th/a.jsonl.gz": jsonl, "/data/x.parquet": parquet.read_bytes()}) as server:
+        for kind, path in (("jsonl", "/pile/th/a.jsonl.gz"), ("parquet", "/data/x.parquet")):
+            url = server.url + path
+            source = SourceConfig(name="r", kind=kind, paths=(url,), columns={"id": "id"})
+            table, errors = read_all(source, url)
+            assert errors.errors == 0
+            assert table.column("text").to_pylist() == [d["text"] for d in docs]
+            assert table.column("id").to_pylist() == [f"r/{d['id']}" for d in docs]
+
+
+def test_missing_remote_file_is_reported_not_raised() -> None:
+    with LoopbackFileServer({}) as server:
+        url = f"{server.url}/gone.warc.gz"
+        with pytest.raises(FileNotFoundError, match="does not exist"):
+            list_input_files(SourceConfig(name="web", kind="warc", paths=(url,)))
+        table, errors = read_all(SourceConfig(name="web", kind="warc", paths=(url,)), url)
+    assert table.num_rows == 0
+    assert errors.errors == 1 and "could not read the file" in errors.samples[0].message
+
+
+def test_hub_and_s3_urls_reach_fsspec_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hub = "hf://datasets/HuggingFaceFW/fineweb-2/data/tha_Thai/train/000_00000.parquet"
+    (tmp_path / "sources.yaml").write_text(f"sources:\n  - {{name: fw, kind: fineweb2, paths: [{hub}, 's3://b/x/*.parquet']}}\n")
+    (source,) = load_sources(tmp_path / "sources.yaml")
+    assert source.paths == (hub, "s3://b/x/*.parquet")
+    resolved: list[str] = []
+    monkeypatch.setattr(streams.fsspec.core, "url_to_fs", lambda url: resolved.append(url) or (_NoFS(), url))
+    streams.open_input(hub)
+    assert resolved == [hub]
+
+
+class _NoFS:
+    def open(self, *args: object, **kwargs: object) -> None:
+        return None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from test_sources import LoopbackFileServer
 
 from pipelines.errors import ErrorLog
 from pipelines.extract import extract_batch
@@ -154,3 +155,15 @@ def test_legacy_charsets_decode_to_correct_text(name: str, url_part: str, charse
     assert found_charset == charset
     assert phrase in text
     assert "\ufffd" not in text
+
+
+def test_every_archive_reads_the_same_over_http_as_locally() -> None:
+    with LoopbackFileServer({f"/{name}": (WARC_DIR / name).read_bytes() for name in ARCHIVES}) as server:
+        for name in ARCHIVES:
+            local, local_errors = read(name)
+            url = f"{server.url}/{name}"
+            source = SourceConfig(name="real", kind=kind_of(name), paths=(url,))
+            errors = ErrorLog()
+            remote = pa.Table.from_batches(list(read_documents(source, url, errors, batch_size=7)), schema=INGEST_SCHEMA)
+            assert remote.drop_columns(["source_file"]).equals(local.drop_columns(["source_file"])), name
+            assert [(p.where, p.kind) for p in errors.samples] == [(p.where, p.kind) for p in local_errors.samples], name

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 
 from pipelines.errors import ErrorLog
+from pipelines.sources.cc_index_reader import read_cc_index
 from pipelines.sources.config import SourceConfig, load_sources
 from pipelines.sources.files import list_input_files
 from pipelines.sources.fineweb2 import read_fineweb2
@@ -24,6 +25,7 @@ READERS: dict[str, Reader] = {
     "sea-lion-pile": read_sea_lion_pile,
     "jsonl": read_jsonl,
     "parquet": read_parquet,
+    "cc-index": read_cc_index,
 }
 
 __all__ = ["READERS", "SourceConfig", "list_input_files", "load_sources", "read_documents"]

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from pipelines.languages import canonical
+from pipelines.sources.cc_options import parse_cc_options
 
 #: Source kinds and what they read.
 KINDS: dict[str, str] = {
@@ -18,6 +19,7 @@ KINDS: dict[str, str] = {
     "sea-lion-pile": "SEA-LION Pile mC4 JSON lines sea-pile-mc4/<lang>/*.jsonl(.gz/.zst)",
     "jsonl": "generic JSON lines (.jsonl, .gz, .zst) with a column mapping",
     "parquet": "generic Parquet files with a column mapping",
+    "cc-index": "Common Crawl records fetched by byte range from a work list built from the columnar URL index",
 }
 
 #: Canonical document fields that ``columns`` may map to a source column.
@@ -26,7 +28,7 @@ CANONICAL_FIELDS = ("text", "id", "url", "date", "dump", "language")
 #: Kinds whose columns come from the ``columns`` mapping.
 MAPPED_KINDS = ("jsonl", "parquet")
 
-_ENTRY_FIELDS = ("name", "kind", "paths", "language", "mix_source", "columns", "crawl")
+_ENTRY_FIELDS = ("name", "kind", "paths", "language", "mix_source", "columns", "crawl", "options")
 
 
 class SourceFieldError(ValueError):
@@ -40,7 +42,8 @@ class SourceFieldError(ValueError):
 @dataclass(frozen=True)
 class SourceConfig:
     """One input corpus. ``language`` is stored canonical; ``mix_source`` defaults to ``name``;
-    ``columns`` maps canonical fields (text, id, url, date, dump, language) to source columns."""
+    ``columns`` maps canonical fields (text, id, url, date, dump, language) to source columns;
+    ``options`` holds kind-specific settings (e.g. the Common Crawl listing selection)."""
 
     name: str
     kind: str
@@ -49,6 +52,7 @@ class SourceConfig:
     mix_source: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     crawl: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -68,6 +72,13 @@ class SourceConfig:
                 raise SourceFieldError("language", str(exc)) from None
         object.__setattr__(self, "mix_source", self.mix_source or self.name)
         object.__setattr__(self, "columns", _column_mapping(self.kind, self.columns))
+        if not isinstance(self.options, dict):
+            raise SourceFieldError("options", f"must be a mapping of option name to value, got {self.options!r}")
+        if self.kind == "cc-index":
+            try:
+                parse_cc_options(self.options)
+            except ValueError as exc:
+                raise SourceFieldError("options", str(exc)) from None
 
     def __hash__(self) -> int:  # ``columns`` is a dict, so hash the identifying fields only
         return hash((self.name, self.kind, self.paths))
@@ -122,6 +133,7 @@ def load_sources(path: str | Path) -> list[SourceConfig]:
                 mix_source=entry.get("mix_source") or "",
                 columns=entry.get("columns") or {},
                 crawl=entry.get("crawl"),
+                options=entry.get("options") or {},
             )
         except SourceFieldError as exc:
             raise ValueError(f"{where}: field '{exc.field}': {exc}") from None

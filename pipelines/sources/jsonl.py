@@ -7,7 +7,6 @@ import json
 import zlib
 from collections.abc import Iterator
 
-import fsspec
 import pyarrow as pa
 
 from pipelines.errors import ErrorLog
@@ -15,6 +14,7 @@ from pipelines.languages import lookup
 from pipelines.sources.config import SourceConfig
 from pipelines.sources.files import file_key
 from pipelines.sources.rows import BatchBuilder
+from pipelines.sources.streams import open_input
 
 
 def read_jsonl(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int = 1000,
@@ -29,7 +29,7 @@ def read_jsonl(source: SourceConfig, path: str, errors: ErrorLog, batch_size: in
     builder = BatchBuilder(batch_size)
     line_no = 0
     try:
-        with fsspec.open(path, "rb", compression="infer") as f:
+        with open_input(path, compression="infer") as f:
             for line_no, raw in enumerate(io.BufferedReader(f, buffer_size=1 << 16), start=1):  # zstd streams lack readline
                 doc = _parse_line(raw, path, line_no, columns["text"], errors)
                 if doc is None:

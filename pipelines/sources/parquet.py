@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -14,6 +13,7 @@ from pipelines.languages import lookup
 from pipelines.schema import INGEST_SCHEMA
 from pipelines.sources.config import SourceConfig
 from pipelines.sources.files import file_key
+from pipelines.sources.streams import open_input
 
 
 def read_parquet(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int = 1000,
@@ -23,7 +23,7 @@ def read_parquet(source: SourceConfig, path: str, errors: ErrorLog, batch_size: 
     columns (default: ``source.columns``); a missing column is a schema error for the file unless
     its field is in ``optional``. ``id`` falls back to ``<file key>:<row index>`` (0-based)."""
     columns = columns if columns is not None else source.columns
-    with fsspec.open(path, "rb") as f:
+    with open_input(path) as f:
         try:
             parquet = pq.ParquetFile(f, page_checksum_verification=True)
         except (OSError, pa.ArrowException) as exc:

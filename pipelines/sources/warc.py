@@ -7,20 +7,23 @@ the damage plus exactly one error naming the byte offset, instead of a crash or 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import fsspec
 import pyarrow as pa
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from pipelines.errors import ErrorLog
+from pipelines.sources.cc_listing import crawl_id
 from pipelines.sources.charset import html_charset
 from pipelines.sources.config import SourceConfig
 from pipelines.sources.files import file_key, strip_compression
 from pipelines.sources.rows import BatchBuilder
+from pipelines.sources.streams import is_remote, open_input
 from pipelines.sources.warc_damage import find_damage
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -45,17 +48,20 @@ class _Record:
 
 def read_warc(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int = 1000) -> Iterator[pa.RecordBatch]:
     """HTML responses of a WARC file (kind ``warc``) or conversion records of a WET file (kind
-    ``wet``) as INGEST_SCHEMA batches; non-HTML responses are logged with kind ``non_html``."""
+    ``wet``) as INGEST_SCHEMA batches; non-HTML responses are logged with kind ``non_html``.
+    ``dump`` is the source's ``crawl``, else the Common Crawl id in the file's path. Remote files
+    (any fsspec URL) are streamed, never downloaded whole."""
     unsupported = _unsupported_format(source.kind, path)
     if unsupported:
         errors.add(path, "file", unsupported)
         return
     is_wet = source.kind == "wet"
     key = file_key(source, path)
+    dump = source.crawl or crawl_id(path)
     builder = BatchBuilder(batch_size)
     for record in _complete_records(path, WarcRecordType.conversion if is_wet else WarcRecordType.response, errors):
         record_id = f"{source.name}/{_bare_id(record.record_id) or f'{key}:{record.offset}'}"
-        row = dict(id=record_id, source=source.name, url=record.url, date=record.date, dump=source.crawl,
+        row = dict(id=record_id, source=source.name, url=record.url, date=record.date, dump=dump,
                    source_file=path, declared_language=source.language)
         if is_wet:
             batch = builder.add(**row, text=record.payload.decode("utf-8", errors="replace"))
@@ -72,25 +78,49 @@ def read_warc(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int
         yield last
 
 
+def response_fields(data: bytes) -> dict[str, object] | None:
+    """Parse the one WARC record held in ``data`` (a gzip member or a plain record, as a ranged
+    GET of a Common Crawl index entry returns it). None when it is not a response; otherwise
+    ``record_id`` (bare UUID), ``url``, ``date``, ``content_type``, ``html`` (payload with any
+    Content-Encoding undone, None when the response is not HTML) and ``content_charset``.
+    Raises ValueError when ``data`` holds no WARC record."""
+    iterator = ArchiveIterator(io.BytesIO(data), parse_http=True, quirks_mode=True, auto_decode="transfer")
+    record = next(iter(iterator), None)
+    if record is None:
+        raise ValueError("no WARC record in these bytes")
+    if record.record_type != WarcRecordType.response:
+        return None
+    parsed = _read(record)
+    html = _content_decoded(parsed.payload) if _is_html(parsed) else None
+    return dict(record_id=_bare_id(parsed.record_id), url=parsed.url, date=parsed.date, content_type=parsed.content_type,
+                html=html, content_charset=html_charset(html, parsed.charset) if html is not None else None)
+
+
 def _complete_records(path: str, record_type: WarcRecordType, errors: ErrorLog) -> Iterator[_Record]:
     """Records of ``record_type`` known to be complete; one error for damage, then stop."""
     pending: _Record | None = None
     failure: Exception | None = None
-    iterator = ArchiveIterator(path, record_types=record_type, parse_http=record_type == WarcRecordType.response,
-                               quirks_mode=True, auto_decode="transfer")
     try:
-        for record in iterator:
-            current = _read(record)
-            if pending is not None:
-                yield pending
-            pending = current
+        with contextlib.ExitStack() as stack:
+            stream = stack.enter_context(open_input(path)) if is_remote(path) else path  # FastWARC reads local files natively
+            iterator = ArchiveIterator(stream, record_types=record_type, parse_http=record_type == WarcRecordType.response,
+                                       quirks_mode=True, auto_decode="transfer")
+            for record in iterator:
+                current = _read(record)
+                if pending is not None:
+                    yield pending
+                pending = current
     except (OSError, ValueError) as exc:
         failure = exc
     if pending is None and _looks_like_arc(path):
         errors.add(path, "file", _ARC)
         return
     start = pending.offset if pending is not None else 0
-    damage = find_damage(path, start)
+    try:
+        damage = find_damage(path, start)
+    except OSError as exc:  # unreachable or vanished (remote) file: the last record cannot be verified
+        errors.add(path, f"byte offset {start}", f"could not read the file: {failure or exc}; stopped reading this file")
+        return
     if pending is not None and (damage is None or damage.offset > pending.offset):
         yield pending
     if damage is not None:
@@ -155,7 +185,7 @@ def _unsupported_format(kind: str, path: str) -> str | None:
 def _looks_like_arc(path: str) -> bool:
     """ARC files start with a ``filedesc://`` version block."""
     try:
-        with fsspec.open(path, "rb", compression="infer") as f:
+        with open_input(path, compression="infer") as f:
             return f.read(16).lstrip().startswith(b"filedesc://")
     except (OSError, EOFError, zlib.error):
         return False

@@ -12,9 +12,10 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import fsspec
+from pipelines.sources.streams import open_input
 
 GZIP_MAGIC = b"\x1f\x8b"
+_OTHER_MAGIC = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames: left to the parser
 _CHUNK = 1 << 20
 _MAX_HEADER = 1 << 16
 _CONTENT_LENGTH = re.compile(rb"^content-length:\s*(\d+)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -30,7 +31,7 @@ class Damage:
 
 def find_damage(path: str, start: int = 0) -> Damage | None:
     """Scan ``path`` from ``start`` (a record or gzip member start) to its end; None when intact."""
-    with fsspec.open(path, "rb") as f:
+    with open_input(path) as f:
         size = f.seek(0, 2)
         f.seek(0)
         head = f.read(4)
@@ -41,6 +42,10 @@ def find_damage(path: str, start: int = 0) -> Damage | None:
             return _gzip_damage(f, start, size)
         if head.startswith(b"WARC"):
             return _plain_damage(f, start, size)
+    if size == 0:
+        return Damage(0, "WARC: the file is empty (0 bytes)")
+    if not head.startswith(_OTHER_MAGIC):
+        return Damage(0, f"WARC: no record header at byte offset 0 (the file starts with {head!r}, not 'WARC/' or gzip/zstd/lz4 data)")
     return None
 
 
