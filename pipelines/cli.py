@@ -9,9 +9,11 @@ from pathlib import Path
 from pipelines.catalog import query, refresh_catalog
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
+from pipelines.executors import EXECUTOR_KINDS, load_executor_config
 from pipelines.layout import CURATE_STAGES, DataLayout
 from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
+from pipelines.progress import ProgressBars
 from pipelines.report import format_report, format_table
 
 
@@ -38,19 +40,25 @@ def _parser() -> argparse.ArgumentParser:
 
     curate = command("curate", _curate, "ingest → extract → langid → quality → dedup → tokens", sources=True)
     curate.add_argument("--stage", choices=CURATE_STAGES, help="run only this stage")
-    curate.add_argument("--workers", type=int, default=1, help="parallel tasks (datatrove local executor)")
+    _executor_arguments(curate)
     curate.add_argument("--quality-config", help="per-language quality thresholds YAML")
     command("pool", _pool, "inventory curated documents per language x source", sources=True)
     command("plan", _plan, "plan a mix spec against the pool", mix=True)
     command("mix", _mix, "sample the planned mix into Parquet shards + manifest", sources=True, mix=True)
     command("report", _report, "print target vs achieved of a mix", mix=True)
     run = command("run", _run, "everything: curate, pool, plan, mix, report", sources=True, mix=True)
-    run.add_argument("--workers", type=int, default=1, help="parallel tasks (datatrove local executor)")
+    _executor_arguments(run)
     run.add_argument("--quality-config", help="per-language quality thresholds YAML")
     sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
     sql.add_argument("query", help='e.g. "SELECT * FROM mix_report"')
     command("fetch-models", _fetch_models, "resolve and cache the tokenizers and the LID model")
     return parser
+
+
+def _executor_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
+    p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
+    p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
@@ -59,14 +67,18 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         data_root=args.data_root,
         tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
         quality_config=getattr(args, "quality_config", None),
-        workers=getattr(args, "workers", 1),
+        executor=load_executor_config(args.executor_config, args.executor, args.workers),
     )
 
 
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
+    bars = ProgressBars()
     for stage in [args.stage] if args.stage else CURATE_STAGES:
-        outcome = run_curate_stage(stage, config).outcome
+        try:
+            outcome = run_curate_stage(stage, config, progress=bars).outcome
+        finally:
+            bars.close()
         print(f"{stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}"
               + (f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""))
     refresh_catalog(DataLayout.at(args.data_root))

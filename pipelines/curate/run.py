@@ -14,8 +14,10 @@ from pipelines.curate.dedup_stage import run_dedup
 from pipelines.curate.ingest_task import IngestTask
 from pipelines.curate.transform_tasks import ExtractTask, LangidTask, QualityTask, TokensTask
 from pipelines.dedup.clusters import DedupSummary
+from pipelines.executors import executor_factory as make_executor_factory
 from pipelines.layout import CURATE_STAGES, DataLayout
 from pipelines.parquet_io import parquet_parts
+from pipelines.progress import ProgressCallback, with_progress
 from pipelines.runner import ExecutorFactory, FileTask, StageOutcome, WorkItem, merge_outcomes, run_file_stage
 from pipelines.sources.config import SourceConfig, load_sources
 
@@ -50,10 +52,16 @@ def run_curate_stage(
     config: CurateConfig,
     sources: Sequence[str] | None = None,
     executor_factory: ExecutorFactory | None = None,
+    progress: ProgressCallback | None = None,
 ) -> StageRun:
     """Run one stage of CURATE_STAGES for ``sources`` (default: all) on the previous stage's output.
 
+    The stage runs on ``executor_factory`` (default: the one ``config.executor`` describes);
+    ``progress`` is called (from a monitor thread) as parts get done.
     Dedup always runs over every source: which copy survives depends on all of them."""
+    executor_factory = executor_factory or make_executor_factory(config.executor)
+    if progress is not None:
+        executor_factory = with_progress(executor_factory, progress)
     layout = DataLayout.at(config.data_root)
     selected = select_sources(config, None if stage == "dedup" else sources)
     if stage == "dedup":
