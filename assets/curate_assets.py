@@ -52,7 +52,12 @@ def _curate_asset(stage: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
         config = seamix.curate_config()
-        run = run_curate_stage(stage, config, sources=selected_sources(context) if per_source else None)
+        run = run_curate_stage(
+            stage,
+            config,
+            sources=selected_sources(context) if per_source else None,
+            progress=lambda p: context.log.info(p.describe()),
+        )
         context.log.info(f"{stage}: {run.outcome.metadata()}")
         metadata = stage_metadata(run.outcome)
         if run.dedup is not None:

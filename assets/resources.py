@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.executors import load_executor_config
+from pipelines.extract import ExtractOptions
 from pipelines.layout import DataLayout
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +21,7 @@ class SeamixSettings(dg.ConfigurableResource):
     mix_file: str = os.environ.get("SEAMIX_MIX", str(PROJECT_ROOT / "mixes" / "demo.yaml"))
     tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
     quality_config: str | None = None
+    extractor: str = "resiliparse"  # or trafilatura
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
@@ -31,6 +33,7 @@ class SeamixSettings(dg.ConfigurableResource):
             data_root=self.data_root,
             tokenizers=tuple(self.tokenizers),
             quality_config=self.quality_config,
+            extract=ExtractOptions(extractor=self.extractor),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),
         )
 

@@ -10,6 +10,7 @@ from pipelines.catalog import query, refresh_catalog
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
 from pipelines.executors import EXECUTOR_KINDS, load_executor_config
+from pipelines.extract import EXTRACTORS, ExtractOptions
 from pipelines.layout import CURATE_STAGES, DataLayout
 from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
@@ -40,22 +41,22 @@ def _parser() -> argparse.ArgumentParser:
 
     curate = command("curate", _curate, "ingest → extract → langid → quality → dedup → tokens", sources=True)
     curate.add_argument("--stage", choices=CURATE_STAGES, help="run only this stage")
-    _executor_arguments(curate)
-    curate.add_argument("--quality-config", help="per-language quality thresholds YAML")
+    _curate_arguments(curate)
     command("pool", _pool, "inventory curated documents per language x source", sources=True)
     command("plan", _plan, "plan a mix spec against the pool", mix=True)
     command("mix", _mix, "sample the planned mix into Parquet shards + manifest", sources=True, mix=True)
     command("report", _report, "print target vs achieved of a mix", mix=True)
     run = command("run", _run, "everything: curate, pool, plan, mix, report", sources=True, mix=True)
-    _executor_arguments(run)
-    run.add_argument("--quality-config", help="per-language quality thresholds YAML")
+    _curate_arguments(run)
     sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
     sql.add_argument("query", help='e.g. "SELECT * FROM mix_report"')
     command("fetch-models", _fetch_models, "resolve and cache the tokenizers and the LID model")
     return parser
 
 
-def _executor_arguments(p: argparse.ArgumentParser) -> None:
+def _curate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quality-config", help="per-language quality thresholds YAML")
+    p.add_argument("--extractor", choices=EXTRACTORS, default="resiliparse", help="HTML main-content extractor")
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
@@ -66,7 +67,8 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         sources_file=args.sources,
         data_root=args.data_root,
         tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
-        quality_config=getattr(args, "quality_config", None),
+        quality_config=args.quality_config,
+        extract=ExtractOptions(extractor=args.extractor),
         executor=load_executor_config(args.executor_config, args.executor, args.workers),
     )
 

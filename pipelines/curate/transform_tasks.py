@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyarrow as pa
@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from pipelines.drops import empty_drops
 from pipelines.errors import ErrorLog
-from pipelines.extract import extract_batch
+from pipelines.extract import ExtractOptions, extract_batch
 from pipelines.langid import LanguageIdentifier, langid_batch
 from pipelines.runner import WorkItem
 from pipelines.quality import load_quality_config, quality_batch
@@ -33,16 +33,17 @@ def iter_tables(path: str, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
 
 @dataclass(frozen=True)
 class ExtractTask:
-    """HTML → main-content text (resiliparse); documents already in text pass through."""
+    """HTML → main-content text (resiliparse by default); documents already in text pass through."""
 
+    options: ExtractOptions = field(default_factory=ExtractOptions)
     name: str = "extract"
 
     def fingerprint(self) -> str:
-        return "extract-v1"
+        return f"extract-v2|{self.options.fingerprint()}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         for table in iter_tables(item.in_path, batch_rows=200):
-            yield extract_batch(table)
+            yield extract_batch(table, options=self.options, errors=errors)
 
 
 @lru_cache(maxsize=4)
