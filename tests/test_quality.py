@@ -1,43 +1,17 @@
-"""Quality rules on crafted junk and clean text, word segmentation, config validation, and keep rates on
-real clean text (NTREX-128 news documents, public-domain novels) with the shipped thresholds."""
+"""Quality rules on crafted junk and clean text, word segmentation and config validation.
+(Keep rates on real clean text are asserted in tests/test_lid_accuracy.py, via eval/.)"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
-from pipelines.langid import LanguageIdentifier, langid_batch
 from pipelines.languages import BY_CODE
-from pipelines.normalize import normalize_text
 from pipelines.quality import load_quality_config, quality_batch, quality_reason, thresholds_for
 from pipelines.schema import DROP_SCHEMA
 from pipelines.segment import words
-
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
-NTREX = REALDATA / "multilingual" / "ntrex128"
-BOOKS = REALDATA / "text" / "books"
-NTREX_FILES = {
-    "eng_Latn": "newstest2019-src.eng.txt",
-    "cmn_Hani": "newstest2019-ref.zho-CN.txt",
-    "ind_Latn": "newstest2019-ref.ind.txt",
-    "zsm_Latn": "newstest2019-ref.msa.txt",
-    "fil_Latn": "newstest2019-ref.fil.txt",
-    "vie_Latn": "newstest2019-ref.vie.txt",
-    "tha_Thai": "newstest2019-ref.tha.txt",
-    "tam_Taml": "newstest2019-ref.tam.txt",
-    "mya_Mymr": "newstest2019-ref.mya.txt",  # Zawgyi-encoded
-    "khm_Khmr": "newstest2019-ref.khm.txt",
-    "lao_Laoo": "newstest2019-ref.lao.txt",  # zero-width spaces, not NFC
-}
-BOOK_FILES = {
-    "eng_Latn": "little_women_louisa_may_alcott.txt",
-    "cmn_Hani": "call_to_arms_zh.txt",
-    "vie_Latn": "pure_heart_ngoc_phachHoang_vi.txt",
-    "tam_Taml": "ponniyin_selvan_1_the_first_floods_ta.txt",
-}
 
 CONFIG = load_quality_config()
 ENG = CONFIG["eng_Latn"]
@@ -207,78 +181,3 @@ def test_config_override_and_missing_default_field(tmp_path: Path):
     path.write_text("quality:\n  default:\n    min_words: 5\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"partial\.yaml: quality\.default: missing field\(s\) .*max_words"):
         load_quality_config(path)
-
-
-# ---------------------------------------------------------------- real clean text
-
-
-def ntrex_documents(language: str) -> list[str]:
-    """NTREX-128 sentences of ``language`` grouped into their 123 news documents."""
-    doc_ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    sentences = (NTREX / NTREX_FILES[language]).read_text(encoding="utf-8").splitlines()
-    documents: dict[str, list[str]] = defaultdict(list)
-    for doc_id, sentence in zip(doc_ids, sentences, strict=True):
-        documents[doc_id].append(sentence)
-    return ["\n".join(lines) for lines in documents.values()]
-
-
-def book_documents(language: str, size: int = 2000) -> list[str]:
-    """A novel cut into documents of about ``size`` characters at paragraph ends (a blank line, or
-    every line end in books without blank lines)."""
-    text = (BOOKS / BOOK_FILES[language]).read_text(encoding="utf-8")
-    blank_separated = "\n\n" in text
-    documents, current = [], ""
-    for line in text.splitlines(keepends=True):
-        current += line
-        if len(current) >= size and (not blank_separated or not line.strip()):
-            documents.append(current)
-            current = ""
-    return documents + ([current] if current.strip() else [])
-
-
-def keep_rate(texts: list[str], language: str) -> float:
-    thresholds = thresholds_for(CONFIG, language)
-    return sum(quality_reason(normalize_text(t)[0], language, thresholds) is None for t in texts) / len(texts)
-
-
-needs_realdata = pytest.mark.skipif(
-    not NTREX.is_dir() or not BOOKS.is_dir(), reason=f"real text not found under {REALDATA} (a fresh clone has no ../shared)"
-)
-
-
-@pytest.mark.integration
-@needs_realdata
-@pytest.mark.parametrize("language", sorted(NTREX_FILES))
-def test_ntrex_news_documents_are_kept(language: str):
-    rate = keep_rate(ntrex_documents(language), language)
-    assert rate >= 0.95, f"{language}: quality kept only {rate:.1%} of clean NTREX documents"
-
-
-@pytest.mark.integration
-@needs_realdata
-@pytest.mark.parametrize("language", sorted(BOOK_FILES))
-def test_book_documents_are_kept(language: str):
-    documents = book_documents(language)
-    assert len(documents) >= 30
-    rate = keep_rate(documents, language)
-    assert rate >= 0.95, f"{language}: quality kept only {rate:.1%} of 2000-character book documents"
-
-
-@pytest.mark.integration
-@needs_realdata
-def test_ntrex_documents_pass_langid_with_default_min_scores():
-    """Every language keeps >= 95% of its documents in the langid stage and is recognised as itself,
-    except Malay: lid.176 calls most NTREX Malay documents Indonesian (a known limitation, kept visible here)."""
-    identifier = LanguageIdentifier()
-    min_scores = {code: t.min_language_score for code, t in CONFIG.items()}
-    for language in NTREX_FILES:
-        documents = ntrex_documents(language)
-        table = pa.table({"id": [str(i) for i in range(len(documents))], "text": pa.array(documents, pa.large_string())})
-        kept, dropped = langid_batch(table, identifier, min_scores)
-        assert kept.num_rows / len(documents) >= 0.95, f"{language}: {dropped.column('reason').to_pylist()}"
-        detected = kept.column("language").to_pylist()
-        share = detected.count(language) / len(documents)
-        if language == "zsm_Latn":
-            assert share + detected.count("ind_Latn") / len(documents) >= 0.95
-        else:
-            assert share >= 0.95, f"{language}: recognised in only {share:.1%} of documents"
