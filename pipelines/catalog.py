@@ -19,6 +19,7 @@ VIEWS: dict[str, str] = {
     "mix_shards": "mixes/*/*/shard-*.parquet",
     "mix_report": "mixes/*/report.parquet",
     "duplicates": "work/dedup/duplicates.parquet",
+    "cc_dry_run": "cc-index/*/dry_run.parquet",
 }
 
 # view name -> (views it reads, SQL): created when those views exist

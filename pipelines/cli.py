@@ -16,6 +16,7 @@ from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
 from pipelines.progress import ProgressBars
 from pipelines.report import format_report, format_table
+from pipelines.sources.cc_worklists import build_source_work_lists, dry_run_sources
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
     sql.add_argument("query", help='e.g. "SELECT * FROM mix_report"')
     command("fetch-models", _fetch_models, "resolve and cache the tokenizers and the LID model")
+    for name, func, about in (
+        ("cc-dry-run", _cc_dry_run, "records and bytes the cc-index sources would fetch, per crawl and language"),
+        ("cc-work-list", _cc_work_list, "select the cc-index sources' records into their work lists"),
+    ):
+        command(name, func, about).add_argument("--sources", required=True, help="source registry YAML")
     return parser
 
 
@@ -140,6 +146,19 @@ def _run(args: argparse.Namespace) -> int:
 
 def _sql(args: argparse.Namespace) -> int:
     print(format_table(query(DataLayout.at(args.data_root), args.query)))
+    return 0
+
+
+def _cc_dry_run(args: argparse.Namespace) -> int:
+    layout = DataLayout.at(args.data_root)
+    print(format_table(dry_run_sources(args.sources, layout.cc_index_dir)))
+    refresh_catalog(layout)
+    return 0
+
+
+def _cc_work_list(args: argparse.Namespace) -> int:
+    for name, work in build_source_work_lists(args.sources):
+        print(f"{name}: {work.records:,} records, {work.bytes / 1e9:.3f} GB in {len(work.chunks)} chunks under {work.out_dir}")
     return 0
 
 

@@ -35,6 +35,11 @@ class DataLayout:
         return self.root / "work" / "dedup"
 
     @property
+    def cc_index_dir(self) -> Path:
+        """Dry runs of the cc-index sources: ``cc-index/<source>/dry_run.parquet``."""
+        return self.root / "cc-index"
+
+    @property
     def pool_path(self) -> Path:
         """Pool inventory: docs, bytes, tokens per language x source."""
         return self.root / "pool" / "pool.parquet"

@@ -290,3 +290,23 @@ def test_index_paths_may_be_a_cc_index_table_listing(corpus, tmp_path):
     from_listing = dry_run([str(listing)], selection)
     assert from_listing.num_rows == 2
     assert from_listing.equals(dry_run(corpus["index"], selection).filter(pc.field("crawl") == "CC-MAIN-2024-10"))
+
+
+def test_cli_builds_work_lists_and_stores_the_dry_run_in_duckdb(corpus, tmp_path, capsys):
+    from pipelines.catalog import query
+    from pipelines.cli import main
+    from pipelines.layout import DataLayout
+
+    entry = {"name": "cc-th", "kind": "cc-index", "paths": "wl",
+             "options": {"index": corpus["index"], "selection": {"languages": ["th", "vi"]}}}
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
+    data = tmp_path / "data"
+    assert main(["cc-dry-run", "--sources", str(tmp_path / "sources.yaml"), "--data-root", str(data)]) == 0
+    assert not (tmp_path / "wl").exists(), "a dry run fetches and writes nothing but its table"
+    assert main(["cc-work-list", "--sources", str(tmp_path / "sources.yaml"), "--data-root", str(data)]) == 0
+    work_rows = sum(pq.read_metadata(p).num_rows for p in (tmp_path / "wl").glob("crawl=*/chunk-*.parquet"))
+    expected = _expected(corpus["rows"], {"tha", "vie"})
+    assert work_rows == len(expected) > 0
+    totals = query(DataLayout.at(data), "SELECT source, sum(records) AS records FROM cc_dry_run GROUP BY source").to_pylist()
+    assert totals == [{"source": "cc-th", "records": len(expected)}]
+    assert "cc-th:" in capsys.readouterr().out
