@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
+from pipelines.dedup.config import DedupConfig
 from pipelines.executors import load_executor_config
 from pipelines.extract import ExtractOptions
 from pipelines.layout import DataLayout
@@ -22,6 +23,7 @@ class SeamixSettings(dg.ConfigurableResource):
     tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
     quality_config: str | None = None
     extractor: str = "resiliparse"  # or trafilatura
+    dedup_source_priority: list[str] = []  # sources whose copy survives dedup first; then longest, then id
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
@@ -34,6 +36,7 @@ class SeamixSettings(dg.ConfigurableResource):
             tokenizers=tuple(self.tokenizers),
             quality_config=self.quality_config,
             extract=ExtractOptions(extractor=self.extractor),
+            dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),
         )
 

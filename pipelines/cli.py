@@ -9,6 +9,7 @@ from pathlib import Path
 from pipelines.catalog import query, refresh_catalog
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
+from pipelines.dedup.config import DedupConfig
 from pipelines.executors import EXECUTOR_KINDS, load_executor_config
 from pipelines.extract import EXTRACTORS, ExtractOptions
 from pipelines.layout import CURATE_STAGES, DataLayout
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality-config", help="per-language quality thresholds YAML")
     p.add_argument("--extractor", choices=EXTRACTORS, default="resiliparse", help="HTML main-content extractor")
+    p.add_argument("--dedup-priority", default="", help="comma-separated sources whose copy survives dedup first")
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
@@ -75,6 +77,7 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
         quality_config=args.quality_config,
         extract=ExtractOptions(extractor=args.extractor),
+        dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
         executor=load_executor_config(args.executor_config, args.executor, args.workers),
     )
 
