@@ -22,6 +22,7 @@ class SeamixSettings(dg.ConfigurableResource):
     mix_file: str = os.environ.get("SEAMIX_MIX", str(PROJECT_ROOT / "mixes" / "demo.yaml"))
     tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
     quality_config: str | None = None
+    mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text
     extractor: str = "resiliparse"  # or trafilatura
     dedup_source_priority: list[str] = []  # sources whose copy survives dedup first; then longest, then id
     workers: int | None = None  # None: 1, or the executor config file's
@@ -35,6 +36,7 @@ class SeamixSettings(dg.ConfigurableResource):
             data_root=self.data_root,
             tokenizers=tuple(self.tokenizers),
             quality_config=self.quality_config,
+            mask_pii=self.mask_pii,
             extract=ExtractOptions(extractor=self.extractor),
             dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),

@@ -26,3 +26,30 @@ def test_empty_and_fully_dropped_parts_keep_their_schema_through_every_stage(tmp
     for stage in CURATE_STAGES:
         for part in sorted((DataLayout.at(tmp_path / "data").stage_dir(stage) / "t").glob("part-*.parquet")):
             assert {"id", "text", "source"} <= set(pq.read_schema(part).names), (stage, part.name)
+
+
+VARIED = (
+    "The river that runs through the old town has been the subject of a long debate among residents. "
+    "Some of them want to build a new footbridge, while others argue that the money should be spent on schools. "
+    "At a meeting held on Monday evening, the mayor said that both ideas deserve a fair hearing. "
+    "She added that the council would publish a detailed report with the costs of each option before the summer. "
+    "Local shop owners, who depend on visitors crossing the river, have already started a petition for the bridge. "
+    "Teachers and parents, however, point out that several classrooms still have leaking roofs and broken windows."
+)
+
+
+def test_pii_masking_is_optional_and_applies_to_curated_text(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text(f'{{"text": "{VARIED} Write to siti.nur@contoh.com.my or call +65 6123 4567."}}\n')
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {name: t, kind: jsonl, paths: [in/*.jsonl], language: en}\n")
+    texts = {}
+    for mask in (False, True):
+        config = CurateConfig(sources_file=str(sources), data_root=str(tmp_path / f"data-{mask}"), mask_pii=mask)
+        for stage in CURATE_STAGES:
+            run_curate_stage(stage, config)
+        part = DataLayout.at(config.data_root).curated_dir / "t" / "part-00000.parquet"
+        texts[mask] = pq.read_table(part).column("text")[0].as_py()
+    assert "siti.nur@contoh.com.my" in texts[False] and "+65 6123 4567" in texts[False]
+    assert "siti.nur@contoh.com.my" not in texts[True] and "+65 6123 4567" not in texts[True]

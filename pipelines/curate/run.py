@@ -87,7 +87,7 @@ def _task_and_items(
     task = {
         "extract": lambda: ExtractTask(config.extract),
         "langid": lambda: LangidTask(config.langid_model, config.quality_config),
-        "quality": lambda: QualityTask(config.quality_config),
+        "quality": lambda: QualityTask(config.quality_config, config.mask_pii),
         "tokens": lambda: TokensTask(tuple(config.tokenizers)),
     }[stage]()
     return task, _previous_items(layout, stage, source.name)

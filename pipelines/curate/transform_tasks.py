@@ -14,6 +14,7 @@ from pipelines.errors import ErrorLog
 from pipelines.extract import ExtractOptions, extract_batch
 from pipelines.langid import LanguageIdentifier, langid_batch
 from pipelines.runner import WorkItem
+from pipelines.pii import mask_pii_column
 from pipelines.quality import load_quality_config, quality_batch
 from pipelines.token_counts import add_token_counts
 
@@ -74,18 +75,20 @@ class LangidTask:
 
 @dataclass(frozen=True)
 class QualityTask:
-    """Per-language heuristic filters; every drop carries its rule as reason."""
+    """Per-language heuristic filters, every drop with its rule as reason; optional PII masking of kept text."""
 
     quality_config: str | None
+    mask_pii: bool = False
     name: str = "quality"
 
     def fingerprint(self) -> str:
-        return f"quality-v1|{sorted(load_quality_config(self.quality_config).items())}"
+        return f"quality-v1|pii={self.mask_pii}|{sorted(load_quality_config(self.quality_config).items())}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         config = load_quality_config(self.quality_config)
         for table in iter_tables(item.in_path):
-            yield quality_batch(table, config)
+            kept, dropped = quality_batch(table, config)
+            yield (mask_pii_column(kept) if self.mask_pii else kept), dropped
 
 
 @dataclass(frozen=True)
