@@ -23,6 +23,7 @@ class SeamixSettings(dg.ConfigurableResource):
     tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
     quality_config: str | None = None
     mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text
+    keep_dropped_text: bool = False  # keep dropped documents' text aside (DuckDB view dropped_text)
     extractor: str = "resiliparse"  # or trafilatura
     dedup_source_priority: list[str] = []  # sources whose copy survives dedup first; then longest, then id
     workers: int | None = None  # None: 1, or the executor config file's
@@ -37,6 +38,7 @@ class SeamixSettings(dg.ConfigurableResource):
             tokenizers=tuple(self.tokenizers),
             quality_config=self.quality_config,
             mask_pii=self.mask_pii,
+            keep_dropped_text=self.keep_dropped_text,
             extract=ExtractOptions(extractor=self.extractor),
             dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),

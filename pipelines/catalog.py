@@ -14,6 +14,7 @@ from pipelines.layout import CURATE_STAGES, DataLayout
 VIEWS: dict[str, str] = {
     "documents": f"curate/{CURATE_STAGES[-1]}/*/part-*.parquet",
     "dropped": "curate/*/*/_dropped/part-*.parquet",
+    "dropped_text": "curate/*/*/_dropped_text/part-*.parquet",
     "pool": "pool/pool.parquet",
     "plan": "mixes/*/plan.parquet",
     "mix_shards": "mixes/*/*/shard-*.parquet",

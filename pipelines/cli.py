@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality-config", help="per-language quality thresholds YAML")
     p.add_argument("--extractor", choices=EXTRACTORS, default="resiliparse", help="HTML main-content extractor")
+    p.add_argument("--keep-dropped-text", action="store_true", help="keep dropped documents' text aside for inspection")
     p.add_argument("--mask-pii", action="store_true", help="mask e-mails, public IPs and phone numbers in kept text")
     p.add_argument("--dedup-priority", default="", help="comma-separated sources whose copy survives dedup first")
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
@@ -78,6 +79,7 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
         quality_config=args.quality_config,
         mask_pii=args.mask_pii,
+        keep_dropped_text=args.keep_dropped_text,
         extract=ExtractOptions(extractor=args.extractor),
         dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
         executor=load_executor_config(args.executor_config, args.executor, args.workers),

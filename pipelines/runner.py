@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from datatrove.pipeline.base import PipelineStep
 
 from pipelines.errors import ErrorLog
-from pipelines.parquet_io import AtomicParquetWriter, write_json_atomic
+from pipelines.parquet_io import AtomicParquetWriter, write_json_atomic, write_table_atomic
 from pipelines.schema import DROP_SCHEMA
 
 
@@ -90,12 +91,13 @@ class FileStageStep(PipelineStep):
 
     type = "seamix"
 
-    def __init__(self, task: FileTask, items: list[WorkItem], out_dir: str):
+    def __init__(self, task: FileTask, items: list[WorkItem], out_dir: str, keep_dropped_text: bool = False):
         self.name = task.name  # before super().__init__(), which names the stats after it
         super().__init__()
         self.task = task
         self.items = items
         self.out_dir = out_dir
+        self.keep_dropped_text = keep_dropped_text
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         """Process items rank, rank + world_size, ...; skip parts already done."""
@@ -104,6 +106,7 @@ class FileStageStep(PipelineStep):
                 continue
             errors = ErrorLog()
             stats = {"in_path": item.in_path, "docs_in": 0, "docs_out": 0, "dropped": {}}
+            dropped_ids: list[str] = []
             with (
                 AtomicParquetWriter(Path(self.out_dir) / f"{item.part}.parquet") as kept_out,
                 AtomicParquetWriter(Path(self.out_dir) / "_dropped" / f"{item.part}.parquet", DROP_SCHEMA) as drop_out,
@@ -115,6 +118,10 @@ class FileStageStep(PipelineStep):
                     stats["docs_out"] += kept.num_rows
                     for reason in dropped.column("reason").to_pylist():
                         stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
+                    if self.keep_dropped_text:
+                        dropped_ids += dropped.column("id").to_pylist()
+            if dropped_ids:
+                _write_dropped_text(item.in_path, dropped_ids, Path(self.out_dir) / "_dropped_text" / f"{item.part}.parquet")
             stats["errors"] = errors.to_dict()
             write_json_atomic(stats, stats_path(self.out_dir, item.part))
             self.stat_update("docs_out", value=stats["docs_out"])
@@ -128,15 +135,19 @@ def run_file_stage(
     out_dir: str | Path,
     workers: int = 1,
     executor_factory: ExecutorFactory | None = None,
+    keep_dropped_text: bool = False,
 ) -> StageOutcome:
-    """Run ``task`` over ``items`` into ``out_dir`` and return the summed outcome."""
+    """Run ``task`` over ``items`` into ``out_dir`` and return the summed outcome.
+
+    With ``keep_dropped_text`` the id and text of every dropped document are also kept aside in
+    ``_dropped_text/`` (read back from the part's Parquet input) for inspection."""
     out_dir = str(out_dir)
-    fingerprint = _fingerprint(task, items)
+    fingerprint = f"{_fingerprint(task, items)}|keep_dropped_text={keep_dropped_text}"
     _reset_if_stale(out_dir, fingerprint)
     todo = [item for item in items if not part_done(out_dir, item.part)]
     if todo:
         tasks = max(1, min(workers, len(todo)))
-        step = FileStageStep(task, todo, out_dir)
+        step = FileStageStep(task, todo, out_dir, keep_dropped_text)
         logging_dir = str(Path(out_dir) / "_logs")
         if executor_factory is None:
             executor = local_executor([step], tasks, logging_dir, workers=workers)
@@ -173,6 +184,14 @@ def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> St
             merged.dropped[reason] = merged.dropped.get(reason, 0) + n
         merged.errors.merge(outcome.errors)
     return merged
+
+
+def _write_dropped_text(in_path: str, ids: list[str], path: Path) -> None:
+    """Copy id and text of the dropped ``ids`` from a Parquet input (other inputs have no text column yet)."""
+    if not in_path.endswith(".parquet"):
+        return
+    table = pq.read_table(in_path, columns=["id", "text"], filters=[("id", "in", ids)])
+    write_table_atomic(table, path)
 
 
 def part_done(out_dir: str, part: str) -> bool:

