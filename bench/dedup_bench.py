@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--dup-fraction", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", default=None, help="where data and intermediate files go (default: a temp dir)")
+    parser.add_argument("--systems", default="seamix,datatrove", help="which to run, comma-separated")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.work_dir) as tmp:
         root = Path(tmp)
@@ -227,7 +228,9 @@ def main() -> None:
         print(f"generated {args.docs} docs in {args.files} files ({size_mb:.0f} MiB parquet), "
               f"{len(planted)} planted duplicates, in {time.perf_counter() - start:.1f} s")
         results = {}
-        for name, runner in (("seamix", run_seamix), ("datatrove", run_datatrove)):
+        runners = {"seamix": run_seamix, "datatrove": run_datatrove}
+        for name in args.systems.split(","):
+            runner = runners[name]
             with ProcessPoolExecutor(1, mp_context=spawn) as pool:
                 log = str(root / f"{name}.log")
                 results[name] = pool.submit(run_quietly, runner, log, str(root / "input"), str(root / name), planted).result()
@@ -237,6 +240,8 @@ def main() -> None:
             print(f"{name:10s} {result['config']}")
             print(f"{'':10s} total {total:.1f} s ({phases}); peak RSS {result['peak_rss_mb']:.0f} MiB; "
                   f"removed {result['removed']}, kept {result['kept']}; recall of planted pairs {result['recall']:.4f}")
+        if set(results) != set(runners):
+            return
         seamix, datatrove = results["seamix"], results["datatrove"]
         print(f"ratios seamix/datatrove: time {sum(seamix['times'].values()) / sum(datatrove['times'].values()):.2f}, "
               f"peak RSS {seamix['peak_rss_mb'] / datatrove['peak_rss_mb']:.2f}, "

@@ -29,7 +29,7 @@ class DedupConfig:
     rows: int = 6  # bands * rows must equal num_perm
     seed: int = 1
     source_priority: tuple[str, ...] = ()  # survivor choice: earlier sources win, then larger n_chars, then smaller id
-    memory_limit: str = "2GB"  # DuckDB memory_limit for find_duplicates; beyond it DuckDB spills to work_dir
+    memory_limit: str = "1GB"  # DuckDB memory_limit for find_duplicates; beyond it DuckDB spills to work_dir
     batch_rows: int = 500  # documents per batch (and signature-file row group) while streaming
 
     def __post_init__(self) -> None:
