@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pyarrow as pa
 import yaml
-from datatrove.pipeline.filters.gopher_repetition_filter import find_all_duplicate, find_duplicates
+from datatrove.pipeline.filters.gopher_repetition_filter import find_duplicates
 from datatrove.utils.text import PUNCTUATION_SET, TERMINAL_PUNCTUATION
 
 from pipelines.drops import split_by_reason
 from pipelines.languages import lookup
+from pipelines.ngram_repetition import NgramRepetition
 from pipelines.segment import words as segment_words
 
 DEFAULT_CONFIG = Path(__file__).with_name("quality_defaults.yaml")
@@ -235,14 +235,12 @@ def _gopher_quality_reason(text: str, words: list[str], content_words: list[str]
 def _repetition_reason(text: str, words: list[str], t: QualityThresholds) -> str | None:
     """Gopher n-gram repetition: the most frequent n-gram, and all duplicated n-grams, as character fractions."""
     n_chars = len(text)
+    repetition = NgramRepetition(words)
     for n, limit in t.max_top_ngram_char_frac:
-        grams = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-        if grams:
-            gram, count = grams.most_common(1)[0]
-            if sum(len(w) for w in gram) * count / n_chars > limit:
-                return f"gopher_repetition_top_{n}gram"
+        if repetition.top_ngram_chars(n) / n_chars > limit:
+            return f"gopher_repetition_top_{n}gram"
     for n, limit in t.max_dup_ngram_char_frac:
-        if find_all_duplicate(words, n) / n_chars > limit:
+        if repetition.duplicate_ngram_chars(n) / n_chars > limit:
             return f"gopher_repetition_dup_{n}gram"
     return None
 

@@ -11,7 +11,7 @@ import pytest
 from pipelines.languages import BY_CODE
 from pipelines.quality import load_quality_config, quality_batch, quality_reason, thresholds_for
 from pipelines.schema import DROP_SCHEMA
-from pipelines.segment import words
+from pipelines.segment import SEGMENTER_BACKEND, words
 
 CONFIG = load_quality_config()
 ENG = CONFIG["eng_Latn"]
@@ -75,21 +75,27 @@ JUNK = {
 def test_thai_is_segmented_into_words_not_split_on_spaces():
     tokens = words(CLEAN_THAI, "tha_Thai")
     assert len(tokens) > 5 * len(CLEAN_THAI.split())
-    assert {"แม่น้ำ", "ชาวบ้าน", "สะพาน", "โรงเรียน"} <= set(tokens)
+    assert {"แม่น้ำ", "ต้องการ", "สะพาน", "โรงเรียน"} <= set(tokens)
     assert all(token.strip() == token and token for token in tokens)
 
 
 @pytest.mark.parametrize(
     "language, text, expected",
     [
-        ("khm_Khmr", "ខ្ញុំស្រឡាញ់ភាសាខ្មែរណាស់។", ["ខ្ញុំ", "ស្រឡាញ់", "ភាសា", "ខ្មែរ", "ណាស់", "។"]),
-        ("lao_Laoo", "ພາສາລາວເປັນພາສາທີ່ງາມ", ["ພາສາລາວ", "ເປັນ", "ພາສາ", "ທີ່", "ງາມ"]),
+        ("khm_Khmr", "ខ្ញុំស្រឡាញ់ភាសាខ្មែរណាស់។", {
+            "icu": ["ខ្ញុំ", "ស្រឡាញ់", "ភាសាខ្មែរ", "ណាស់", "។"],
+            "python": ["ខ្ញុំ", "ស្រឡាញ់", "ភាសា", "ខ្មែរ", "ណាស់", "។"]}),
+        ("lao_Laoo", "ພາສາລາວເປັນພາສາທີ່ງາມ", {
+            "icu": ["ພາສາ", "ລາວ", "ເປັນ", "ພາສາ", "ທີ່", "ງາມ"],
+            "python": ["ພາສາລາວ", "ເປັນ", "ພາສາ", "ທີ່", "ງາມ"]}),
         ("cmn_Hani", "我爱北京天安门。", ["我", "爱", "北京", "天安门", "。"]),
         ("mya_Mymr", "နေပြည်တော် ပုဂ္ဂိုလ် ၂၀၁၈ ABC", ["နေ", "ပြည်", "တော်", "ပုဂ္ဂိုလ်", "၂၀၁၈", "ABC"]),
         ("eng_Latn", "Hello, world... -- “quoted”", ["Hello", "world", "--", "quoted"]),
     ],
 )
-def test_each_language_has_a_segmenter(language: str, text: str, expected: list[str]):
+def test_each_language_has_a_segmenter(language: str, text: str, expected: list[str] | dict[str, list[str]]):
+    if isinstance(expected, dict):  # Khmer and Lao words depend on the backend (ICU or pure Python)
+        expected = expected[SEGMENTER_BACKEND]
     assert words(text, language) == expected
 
 

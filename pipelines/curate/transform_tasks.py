@@ -13,9 +13,10 @@ from pipelines.drops import empty_drops
 from pipelines.errors import ErrorLog
 from pipelines.extract import ExtractOptions, extract_batch
 from pipelines.langid import LanguageIdentifier, langid_batch
-from pipelines.runner import WorkItem
 from pipelines.pii import mask_pii_column
 from pipelines.quality import load_quality_config, quality_batch
+from pipelines.runner import WorkItem
+from pipelines.segment import SEGMENTER_BACKEND
 from pipelines.token_counts import add_token_counts
 
 BATCH_ROWS = 1000
@@ -82,7 +83,8 @@ class QualityTask:
     name: str = "quality"
 
     def fingerprint(self) -> str:
-        return f"quality-v1|pii={self.mask_pii}|{sorted(load_quality_config(self.quality_config).items())}"
+        config = sorted(load_quality_config(self.quality_config).items())
+        return f"quality-v1|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         config = load_quality_config(self.quality_config)
