@@ -93,7 +93,10 @@ def peak_rss_mb() -> float:
 
 def run_seamix(input_dir: str, work_dir: str, planted: list[tuple[str, str]]) -> dict:
     """seamix's three phases; returns timings, peak RSS, removals and recall."""
-    from pipelines.dedup import DedupConfig, apply_dedup, find_duplicates, write_signatures
+    from pipelines.dedup.apply import apply_dedup
+    from pipelines.dedup.clusters import find_duplicates
+    from pipelines.dedup.config import DedupConfig
+    from pipelines.dedup.signatures import write_signatures
 
     config = DedupConfig()
     inputs = sorted(Path(input_dir).glob("*.parquet"))

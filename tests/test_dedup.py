@@ -9,7 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.dedup import DUPLICATES_SCHEMA, DedupConfig, DedupSummary, apply_dedup, find_duplicates, write_signatures
+from pipelines.dedup.apply import apply_dedup
+from pipelines.dedup.clusters import DUPLICATES_SCHEMA, DedupSummary, find_duplicates
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.signatures import write_signatures
 from pipelines.dedup.shingles import word_shingles
 from pipelines.schema import DROP_SCHEMA
 

@@ -12,7 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.dedup import DedupConfig, apply_dedup, find_duplicates, write_signatures
+from pipelines.dedup.apply import apply_dedup
+from pipelines.dedup.clusters import find_duplicates
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.signatures import write_signatures
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "dedup"
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.curate.config import CurateConfig
-from pipelines.curate.dedup_stage import run_dedup
 from pipelines.curate.ingest_task import IngestTask
 from pipelines.curate.transform_tasks import ExtractTask, LangidTask, QualityTask, TokensTask
-from pipelines.dedup.clusters import DedupSummary
 from pipelines.executors import executor_factory as make_executor_factory
 from pipelines.layout import CURATE_STAGES, DataLayout
 from pipelines.parquet_io import parquet_parts
 from pipelines.progress import ProgressCallback, with_progress
 from pipelines.runner import ExecutorFactory, FileTask, StageOutcome, WorkItem, merge_outcomes, run_file_stage
 from pipelines.sources.config import SourceConfig, load_sources
+
+if TYPE_CHECKING:  # the dedup modules load datasketch and SciPy: only the dedup stage imports them
+    from pipelines.dedup.clusters import DedupSummary
 
 
 @dataclass
@@ -65,6 +67,8 @@ def run_curate_stage(
     layout = DataLayout.at(config.data_root)
     selected = select_sources(config, None if stage == "dedup" else sources)
     if stage == "dedup":
+        from pipelines.curate.dedup_stage import run_dedup
+
         items = [item for s in selected for item in _previous_items(layout, stage, s.name)]
         outcome, summary = run_dedup(
             items, layout.stage_dir(stage), layout.dedup_work_dir, config.dedup, config.workers, executor_factory,

@@ -1,0 +1,133 @@
+"""End-to-end benchmark: seamix's curate pipeline vs a datatrove reference pipeline vs the bare
+libraries, on the same WARC corpus, in one run.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/e2e [--mb 200] [--rss-mb 100,400] [--work-dir .cache/bench-e2e]
+
+Builds (once) a corpus of ``--mb`` MB of HTML from the real WARCs in ../shared/realdata (see
+corpus.py), then runs, each in its own measured process:
+
+* seamix, 1 worker pinned to one core, then 2 workers on two cores (every stage in its own
+  process, as Dagster runs one asset per step);
+* the datatrove reference (reference.py), pinned to one core;
+* the floor (floor.py): the bare libraries in one loop, pinned to one core;
+* seamix, 1 worker, on corpora of each ``--rss-mb`` size, to show peak RSS as input grows.
+
+Prints per stage and end to end: seconds, docs/s, MB/s of input HTML, peak RSS, and the ratios
+seamix / reference and seamix / floor (on one core, wall time equals CPU time up to I/O waits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for `pipelines`
+
+from corpus import CorpusInfo, build_corpus  # noqa: E402
+from floor import corpus_files, run_floor  # noqa: E402
+from measure import Measured, measure  # noqa: E402
+from reference import run_reference  # noqa: E402
+from seamix_side import run_seamix, write_sources  # noqa: E402
+
+from pipelines.langid import default_model_path  # noqa: E402
+from pipelines.layout import CURATE_STAGES  # noqa: E402
+from pipelines.tokenizer_registry import resolve_tokenizer  # noqa: E402
+
+ONE_CORE, TWO_CORES = {0}, {0, 1}
+
+
+def corpus(work: Path, megabytes: float) -> CorpusInfo:
+    """The corpus of ``megabytes`` MB under ``work`` (built on first use)."""
+    return build_corpus(work / f"corpus-{megabytes:g}mb", megabytes)
+
+
+def seamix_run(work: Path, info: CorpusInfo, workers: int, cores: set[int]) -> dict[str, Measured]:
+    """seamix on a fresh data root."""
+    root = work / f"seamix-{len(info.files)}files-{workers}w"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    return run_seamix(write_sources(info.files, root / "sources.yaml"), root / "data", workers, cores)
+
+
+def _row(label: str, seconds: float, docs: int | None, mb: float, rss: float | None = None, extra: str = "") -> str:
+    rate = f"{docs / seconds:9.1f}" if docs is not None and seconds else f"{'':9}"
+    rss_text = f"{rss:8.0f}" if rss is not None else f"{'':8}"
+    return f"  {label:<26} {seconds:9.2f} {rate} {mb / seconds if seconds else 0:8.2f} {rss_text}  {extra}"
+
+
+def report(info: CorpusInfo, one: dict[str, Measured], two: dict[str, Measured], ref: Measured, floor: Measured) -> None:
+    """Per-stage and end-to-end table with the ratios."""
+    mb = info.html_bytes / 1e6
+    ref_seconds, ref_counts = ref.result["seconds"], ref.result["counts"]
+    floor_seconds, floor_counts = floor.result["seconds"], floor.result["counts"]
+    print(f"\n  {'stage / system':<26} {'seconds':>9} {'docs/s':>9} {'MB/s':>8} {'RSS MiB':>8}  ratios (seconds)")
+    for stage in CURATE_STAGES:
+        s = one[stage]
+        print(f"{stage}")
+        print(_row("seamix, 1 worker", s.wall, s.result[0], mb, s.peak_rss_mb))
+        print(_row("seamix, 2 workers", two[stage].wall, two[stage].result[0], mb, two[stage].peak_rss_mb,
+                   f"2w speedup {s.wall / two[stage].wall:.2f}x"))
+        r, f = ref_seconds.get(stage, 0.0), floor_seconds.get(stage, 0.0)
+        print(_row("datatrove reference", r, ref_counts.get(stage), mb, None, f"reference / seamix {r / s.wall:.1f}x"))
+        print(_row("floor (bare libraries)", f, floor_counts.get(stage), mb, None, f"seamix / floor {s.wall / f:.2f}x" if f else ""))
+    one_wall, one_cpu = sum(m.wall for m in one.values()), sum(m.cpu for m in one.values())
+    two_wall = sum(m.wall for m in two.values())
+    docs = one[CURATE_STAGES[0]].result[0]
+    print("end to end")
+    print(_row("seamix, 1 worker", one_wall, docs, mb, max(m.peak_rss_mb for m in one.values()), f"CPU {one_cpu:.1f} s"))
+    print(_row("seamix, 2 workers", two_wall, docs, mb, max(m.peak_rss_mb for m in two.values()),
+               f"2w speedup {one_wall / two_wall:.2f}x"))
+    print(_row("datatrove reference", ref.wall, ref_counts.get("ingest"), mb, ref.peak_rss_mb,
+               f"CPU {ref.cpu:.1f} s; reference / seamix per core {ref.cpu / one_cpu:.1f}x"))
+    print(_row("floor (bare libraries)", floor.wall, floor_counts["ingest"], mb, floor.peak_rss_mb,
+               f"CPU {floor.cpu:.1f} s; seamix / floor {one_cpu / floor.cpu:.2f}x"))
+    kept = {"seamix": one["tokens"].result[1], "reference": ref_counts.get("dedup"), "floor": floor_counts["tokens"]}
+    print(f"documents tokenized: {kept}; reference filter errors (datatrove's Tamil splitter): {ref_counts.get('filter_errors', 0)}")
+
+
+def rss_report(work: Path, sizes: list[float]) -> None:
+    """Peak RSS per stage of seamix (1 worker) as the input grows."""
+    print(f"\npeak RSS (MiB) of seamix, 1 worker, per stage, as input grows")
+    print(f"  {'input':>10} {'docs':>7} " + " ".join(f"{s:>8}" for s in CURATE_STAGES) + f" {'seconds':>8}")
+    for size in sizes:
+        info = corpus(work, size)
+        run = seamix_run(work, info, 1, ONE_CORE)
+        print(f"  {info.html_bytes / 1e6:>7.0f} MB {info.records:>7} " + " ".join(f"{run[s].peak_rss_mb:>8.0f}" for s in CURATE_STAGES)
+              + f" {sum(m.wall for m in run.values()):>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=200.0, help="MB of HTML in the main corpus")
+    parser.add_argument("--rss-mb", default="100,400", help="corpus sizes (MB) for the peak-RSS comparison; '' skips it")
+    parser.add_argument("--work-dir", type=Path, default=Path(".cache/bench-e2e"))
+    args = parser.parse_args()
+    if len(os.sched_getaffinity(0)) < 2:
+        raise SystemExit("this benchmark needs two cores (1 worker on one, 2 workers on two)")
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    work = args.work_dir.resolve()
+    info = corpus(work, args.mb)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"corpus: {len(info.files)} WARC files, {info.records} records, {info.html_bytes / 1e6:.0f} MB HTML "
+          f"({sum(f.stat().st_size for f in info.files) / 1e6:.0f} MB gzip), planted duplicates: "
+          f"{info.exact_duplicates} exact, {info.near_duplicates} near")
+    one = seamix_run(work, info, 1, ONE_CORE)
+    two = seamix_run(work, info, 2, TWO_CORES)
+    tokenizer_files = [str(resolve_tokenizer(name)) for name in ("gemma3", "qwen3")]
+    ref_dir = work / "reference"
+    shutil.rmtree(ref_dir, ignore_errors=True)
+    ref = measure(run_reference, str(info.files[0].parent), str(ref_dir), default_model_path(), tokenizer_files,
+                  cores=ONE_CORE, log=str(work / "reference.log"))
+    floor = measure(run_floor, corpus_files(info.files[0].parent), cores=ONE_CORE, log=str(work / "floor.log"))
+    report(info, one, two, ref, floor)
+    if args.rss_mb:
+        rss_report(work, [float(s) for s in args.rss_mb.split(",")])
+
+
+if __name__ == "__main__":
+    main()

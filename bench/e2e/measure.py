@@ -1,0 +1,83 @@
+"""Measure a callable in a fresh spawned process: wall time, CPU time (its own and its children's)
+and peak RSS (the largest sum over the process and its descendants, sampled every 50 ms, or the
+process's own peak when larger)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Measured:
+    """Cost of one measured run, and whatever the run returned (counts, per-step numbers)."""
+
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    result: Any = field(default=None)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its waited-for children so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class _TreeRssSampler(threading.Thread):
+    """Samples the summed RSS of this process and all its descendants (e.g. worker pools)."""
+
+    def __init__(self, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.interval, self.peak, self._stop_event = interval, 0, threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop_event.wait(self.interval):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:  # exited between listing and reading
+                    pass
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> int:
+        """Stop sampling; return the peak in bytes."""
+        self._stop_event.set()
+        self.join()
+        return self.peak
+
+
+def _run(fn: Callable[..., Any], args: tuple, cores: set[int] | None, log: str | None) -> Measured:
+    if log is not None:
+        with open(log, "a") as out:
+            os.dup2(out.fileno(), 1)
+            os.dup2(out.fileno(), 2)
+    if cores is not None:
+        os.sched_setaffinity(0, cores)
+    sampler = _TreeRssSampler()
+    sampler.start()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    result = fn(*args)
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    tree_peak = sampler.stop()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return Measured(wall, cpu, max(tree_peak, own) / 2**20, result)
+
+
+def measure(fn: Callable[..., Any], *args: Any, cores: set[int] | None = None, log: str | None = None) -> Measured:
+    """Run ``fn(*args)`` in a new spawned process (pinned to ``cores`` when given, children
+    inherit the pinning) and return its cost; its output goes to ``log`` when given. Model
+    loading inside ``fn`` counts, as in a user's run."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_run, fn, args, cores, log).result()
