@@ -101,6 +101,7 @@ class FileStageStep(PipelineStep):
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         """Process items rank, rank + world_size, ...; skip parts already done."""
+        share_cores(world_size)
         for item in self.items[rank::world_size]:
             if part_done(self.out_dir, item.part):
                 continue
@@ -127,6 +128,16 @@ class FileStageStep(PipelineStep):
             self.stat_update("docs_out", value=stats["docs_out"])
             self.stat_update("docs_dropped", value=stats["docs_in"] - stats["docs_out"])
         return data or iter(())
+
+
+def share_cores(workers: int) -> None:
+    """Size this process's thread pools (Arrow's CPU pool, the Rayon pool of ``tokenizers``) to its
+    share of the cores it may run on, so that ``workers`` processes do not oversubscribe them
+    (measured in bench/e2e: oversubscribed pools made 2 workers slower than 1). An explicit
+    ``RAYON_NUM_THREADS`` wins; Rayon reads it when the pool first starts."""
+    threads = max(1, len(os.sched_getaffinity(0)) // workers)
+    pa.set_cpu_count(threads)
+    os.environ.setdefault("RAYON_NUM_THREADS", str(threads))
 
 
 def run_file_stage(
