@@ -202,9 +202,7 @@ def part_done(out_dir: str, part: str) -> bool:
 def done_parts(out_dir: str) -> set[str]:
     """Names of the parts of ``out_dir`` that are done, from one listing of its ``_stats`` folder."""
     folder = storage.join(out_dir, "_stats")
-    return {
-        path[len(folder):].strip("/")[: -len(".json")] for path in storage.find(folder) if path.endswith(".json")
-    }
+    return {rel[: -len(".json")] for rel in storage.relative_files(folder) if rel.endswith(".json")}
 
 
 def stats_path(out_dir: str, part: str) -> str:

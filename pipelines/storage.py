@@ -44,15 +44,15 @@ def normalize_root(root: str | Path) -> str:
     return str(Path(local_path(root)).expanduser().resolve())
 
 
+#: Filesystems that cache directory listings unless told not to.
+_DIRCACHE_PROTOCOLS = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "http", "https")
+
+
 def filesystem(path: str) -> tuple[AbstractFileSystem, str]:
     """The fsspec filesystem of a URL and the path inside it (listing cache off)."""
     protocol = path.split("://", 1)[0]
     options = {"use_listings_cache": False} if protocol in _DIRCACHE_PROTOCOLS else {}
     return fsspec.core.url_to_fs(path, **options)
-
-
-#: Filesystems that cache directory listings unless told not to.
-_DIRCACHE_PROTOCOLS = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "http", "https")
 
 
 def join(base: str | Path, *names: str) -> str:
@@ -144,12 +144,19 @@ def remove_tree(path: str) -> None:
 
 
 def find(folder: str) -> list[str]:
-    """Sorted paths of all files under ``folder``, recursively (empty when it does not exist)."""
+    """Sorted paths of all files under ``folder``, recursively (empty when it does not exist); URLs
+    keep the form ``folder`` was given in."""
+    return [join(folder, rel) for rel in relative_files(folder)]
+
+
+def relative_files(folder: str) -> list[str]:
+    """Sorted ``/``-separated paths of the files under ``folder``, relative to it."""
     if not is_remote(folder):
         root = local_path(folder)
-        return sorted(os.path.join(d, f) for d, _, files in os.walk(root) for f in files)
+        return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, files in os.walk(root) for f in files)
     fs, target = filesystem(folder)
-    return sorted(fs.unstrip_protocol(p) for p in fs.find(target))
+    target = target.rstrip("/")
+    return sorted(p[len(target):].lstrip("/") for p in fs.find(target))
 
 
 def glob(pattern: str) -> list[str]:
@@ -157,7 +164,14 @@ def glob(pattern: str) -> list[str]:
     if not is_remote(pattern):
         return sorted(_glob.glob(local_path(pattern)))
     fs, target = filesystem(pattern)
-    return sorted(fs.unstrip_protocol(p) for p in fs.glob(target))
+    base, inner = _literal_folder(pattern), _literal_folder(target)
+    return sorted(join(base, p[len(inner):].lstrip("/")) for p in fs.glob(target))
+
+
+def _literal_folder(pattern: str) -> str:
+    """The folder part of ``pattern`` before its first glob character."""
+    magic = min((i for i in (pattern.find(c) for c in "*?[") if i >= 0), default=len(pattern))
+    return pattern[: max(pattern.rfind("/", 0, magic), 0)]
 
 
 def subfolders(folder: str) -> list[str]:
@@ -168,18 +182,17 @@ def subfolders(folder: str) -> list[str]:
     fs, target = filesystem(folder)
     if not fs.exists(target):
         return []
-    return sorted(fs.unstrip_protocol(e["name"]) for e in fs.ls(target, detail=True) if e["type"] == "directory")
+    return sorted(join(folder, name(e["name"])) for e in fs.ls(target, detail=True) if e["type"] == "directory")
 
 
 def files_matching(folder: str, pattern: str) -> list[str]:
-    """Files under ``folder`` (recursively) whose name matches ``pattern``, skipping ``_``/``.`` folders
-    and hidden names; sorted."""
-    base = folder.rstrip("/")
+    """Files under ``folder`` (recursively) whose name matches ``pattern``, skipping ``_``/``.`` folders;
+    sorted."""
     found = []
-    for path in find(base):
-        parts = path[len(base):].strip("/").split("/")
+    for rel in relative_files(folder):
+        parts = rel.split("/")
         if fnmatch.fnmatch(parts[-1], pattern) and not any(p.startswith(("_", ".")) for p in parts[:-1]):
-            found.append(path)
+            found.append(join(folder, rel))
     return found
 
 
