@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, func, help: str, sources: bool = False, mix: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.add_argument("--data-root", default="data", help="where stages write: a folder or fsspec URL such as s3://bucket/prefix (default: ./data)")
+        p.add_argument("--data-root", default="data",
+                       help="where stages write: a folder or fsspec URL such as s3://bucket/prefix (default: ./data)")
         p.add_argument("--catalog", help="local DuckDB catalog file (default: <data-root>/seamix.duckdb, or "
                        "$SEAMIX_CACHE/catalogs/<hash>.duckdb for a remote data root)")
         if sources:

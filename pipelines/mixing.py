@@ -52,9 +52,8 @@ def mix_stage(layout: DataLayout, spec: MixSpec, sources_file: str) -> dict:
     ``work/mix/<name>`` under a local data root, to a temporary local folder under a remote one."""
     plan = read_table(storage.join(layout.mix_dir(spec.name), "plan.parquet"))
     with storage.scratch_dir(layout.path("work", "mix", spec.name)) as work_dir:
-        return sample_mix(
-            spec, plan, parquet_parts(layout.curated_dir), source_to_mix(sources_file), shard_dir(layout, spec), work_dir
-        )
+        documents = parquet_parts(layout.curated_dir)
+        return sample_mix(spec, plan, documents, source_to_mix(sources_file), shard_dir(layout, spec), work_dir)
 
 
 def report_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:

@@ -37,9 +37,10 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
                out_dir: str, work_dir: str, *, memory_limit: str = "2GB", threads: int | None = None,
                batch_rows: int = 2048) -> dict:
     """Sample ``plan`` from the documents into out_dir/shard-NNNNN.parquet + manifest.json and
-    return the manifest (documents and ``out_dir`` local or fsspec URLs; ``work_dir`` local). Same inputs and spec.seed give byte-identical output (whatever the
-    memory limit, thread count or batch size). DuckDB's out-of-core sort needs roughly
-    300 MB of ``memory_limit`` per thread; lower ``threads`` to sample with less memory."""
+    return the manifest (documents and ``out_dir``: local paths or fsspec URLs; ``work_dir``: local).
+    Same inputs and spec.seed give byte-identical output (whatever the memory limit, thread count
+    or batch size). DuckDB's out-of-core sort needs roughly 300 MB of ``memory_limit`` per thread;
+    lower ``threads`` to sample with less memory."""
     _check_plan(spec, plan)
     paths = [str(p) for p in document_paths]
     _check_documents(paths, spec.token_column)
