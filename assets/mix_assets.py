@@ -1,14 +1,15 @@
 """Pool, plan, mix and report assets, and the check that the mix hit its targets."""
 
 import dagster as dg
-import pyarrow.parquet as pq
 
 from assets.curate_assets import ASSET_NAMES
 from assets.metadata import composition_chart, table_metadata
 from assets.resources import SeamixSettings
+from pipelines import storage
 from pipelines.catalog import refresh_catalog
 from pipelines.mix.spec import load_mix_spec
 from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
+from pipelines.parquet_io import read_table
 from pipelines.report import format_report
 
 
@@ -63,7 +64,7 @@ def mix_report(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.
 def mix_within_tolerance(seamix: SeamixSettings) -> dg.AssetCheckResult:
     """Fails when any row of the mix missed its tolerance."""
     spec = load_mix_spec(seamix.mix_file)
-    report = pq.read_table(seamix.layout.mix_dir(spec.name) / "report.parquet").to_pylist()
+    report = read_table(storage.join(seamix.layout.mix_dir(spec.name), "report.parquet")).to_pylist()
     missed = [r["row_id"] for r in report if not r["within_tolerance"]]
     return dg.AssetCheckResult(passed=not missed, metadata={"rows_missed": dg.MetadataValue.json(missed)})
 

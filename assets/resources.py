@@ -17,7 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 class SeamixSettings(dg.ConfigurableResource):
     """Data root, source registry, mix spec and run settings (defaults: the bundled sample)."""
 
-    data_root: str = os.environ.get("SEAMIX_DATA_ROOT", str(PROJECT_ROOT / "data"))
+    data_root: str = os.environ.get("SEAMIX_DATA_ROOT", str(PROJECT_ROOT / "data"))  # folder or fsspec URL (s3://...)
+    catalog_path: str | None = os.environ.get("SEAMIX_CATALOG")  # local DuckDB file; None: DataLayout's default
     sources_file: str = os.environ.get("SEAMIX_SOURCES", str(PROJECT_ROOT / "sources" / "demo.yaml"))
     mix_file: str = os.environ.get("SEAMIX_MIX", str(PROJECT_ROOT / "mixes" / "demo.yaml"))
     tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
@@ -47,4 +48,4 @@ class SeamixSettings(dg.ConfigurableResource):
     @property
     def layout(self) -> DataLayout:
         """Paths under the data root."""
-        return DataLayout.at(self.data_root)
+        return DataLayout.at(self.data_root, self.catalog_path)

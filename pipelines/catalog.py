@@ -1,13 +1,16 @@
-"""The DuckDB catalog: views over curated documents, drops, pool, plans, shards and reports."""
+"""The DuckDB catalog: views over curated documents, drops, pool, plans, shards and reports.
+
+The catalog file is always local (``DataLayout.duckdb_path``); under a remote data root the views
+read the object store through its fsspec filesystem, registered on every connection."""
 
 from __future__ import annotations
 
-import glob
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from pipelines import storage
 from pipelines.layout import CURATE_STAGES, DataLayout
 
 # view name -> glob under the data root
@@ -39,21 +42,22 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
     """(Re)create the views whose files exist; return the names of the views created.
 
     Paths are absolute, so the database works from any working directory."""
-    layout.root.mkdir(parents=True, exist_ok=True)
+    storage.makedirs(layout.root)
+    Path(layout.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     created = []
-    with duckdb.connect(str(layout.duckdb_path)) as con:
+    with _connect(layout) as con:
         for name, pattern in VIEWS.items():
-            full = str(layout.root / pattern)
+            full = layout.path(pattern)
             con.execute(f"DROP VIEW IF EXISTS {name}")
-            if glob.glob(full):
+            if storage.glob(full):
                 con.execute(
                     f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_quote(full)}', "
                     "union_by_name = true, filename = true)"
                 )
                 created.append(name)
-        stats = str(layout.root / STAGE_STATS_GLOB)
+        stats = layout.path(STAGE_STATS_GLOB)
         con.execute("DROP VIEW IF EXISTS stage_parts")
-        if glob.glob(stats):
+        if storage.glob(stats):
             con.execute(
                 "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
                 "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, in_path, docs_in, docs_out, filename "
@@ -70,9 +74,16 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
 
 def query(layout: DataLayout, sql: str) -> pa.Table:
     """Run ``sql`` against the catalog (read-only) and return the result as an Arrow table."""
-    with duckdb.connect(str(layout.duckdb_path), read_only=True) as con:
+    with _connect(layout, read_only=True) as con:
         return con.sql(sql).to_arrow_table()
 
 
+def _connect(layout: DataLayout, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the catalog that can read the data root."""
+    con = duckdb.connect(layout.duckdb_path, read_only=read_only)
+    storage.register_duckdb(con, layout.root)
+    return con
+
+
 def _quote(path: str) -> str:
-    return str(Path(path)).replace("'", "''")
+    return path.replace("'", "''")

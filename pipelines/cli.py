@@ -32,7 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, func, help: str, sources: bool = False, mix: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.add_argument("--data-root", default="data", help="where stages write (default: ./data)")
+        p.add_argument("--data-root", default="data",
+                       help="where stages write: a folder or fsspec URL such as s3://bucket/prefix (default: ./data)")
+        p.add_argument("--catalog", help="local DuckDB catalog file (default: <data-root>/seamix.duckdb, or "
+                       "$SEAMIX_CACHE/catalogs/<hash>.duckdb for a remote data root)")
         if sources:
             p.add_argument("--sources", required=True, help="source registry YAML")
             p.add_argument("--tokenizers", default=",".join(DEFAULT_TOKENIZERS), help="comma-separated tokenizers")
@@ -86,6 +89,10 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
     )
 
 
+def _layout(args: argparse.Namespace) -> DataLayout:
+    return DataLayout.at(args.data_root, args.catalog)
+
+
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
     bars = ProgressBars()
@@ -96,12 +103,12 @@ def _curate(args: argparse.Namespace) -> int:
             bars.close()
         print(f"{stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}"
               + (f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""))
-    refresh_catalog(DataLayout.at(args.data_root))
+    refresh_catalog(_layout(args))
     return 0
 
 
 def _pool(args: argparse.Namespace) -> int:
-    layout = DataLayout.at(args.data_root)
+    layout = _layout(args)
     pool = build_pool_stage(layout, args.sources, [t for t in args.tokenizers.split(",") if t])
     refresh_catalog(layout)
     print(format_table(pool))
@@ -109,7 +116,7 @@ def _pool(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    layout = DataLayout.at(args.data_root)
+    layout = _layout(args)
     plan = plan_stage(layout, load_mix_spec(args.mix))
     refresh_catalog(layout)
     print(format_table(plan))
@@ -117,7 +124,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _mix(args: argparse.Namespace) -> int:
-    layout = DataLayout.at(args.data_root)
+    layout = _layout(args)
     spec = load_mix_spec(args.mix)
     manifest = mix_stage(layout, spec, args.sources)
     refresh_catalog(layout)
@@ -126,7 +133,7 @@ def _mix(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    layout = DataLayout.at(args.data_root)
+    layout = _layout(args)
     spec = load_mix_spec(args.mix)
     return _print_report(layout, spec)
 
@@ -143,7 +150,7 @@ def _print_report(layout: DataLayout, spec: MixSpec) -> int:
 def _run(args: argparse.Namespace) -> int:
     args.stage = None
     _curate(args)
-    layout = DataLayout.at(args.data_root)
+    layout = _layout(args)
     spec = load_mix_spec(args.mix)
     build_pool_stage(layout, args.sources, [t for t in args.tokenizers.split(",") if t])
     plan_stage(layout, spec)
@@ -152,12 +159,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sql(args: argparse.Namespace) -> int:
-    print(format_table(query(DataLayout.at(args.data_root), args.query)))
+    print(format_table(query(_layout(args), args.query)))
     return 0
 
 
 def _cc_dry_run(args: argparse.Namespace) -> int:
-    layout = DataLayout.at(args.data_root)
+    layout = _layout(args)
     print(format_table(dry_run_sources(args.sources, layout.cc_index_dir)))
     refresh_catalog(layout)
     return 0

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import yaml
 from datatrove.pipeline.base import PipelineStep
 
-from pipelines.runner import ExecutorFactory, FileStageStep, local_executor, part_done
+from pipelines.runner import ExecutorFactory, FileStageStep, done_parts, local_executor
 
 ExecutorKind = Literal["local", "ray", "slurm"]
 EXECUTOR_KINDS: tuple[str, ...] = ("local", "ray", "slurm")
@@ -211,7 +211,8 @@ class SlurmStageExecutor:
 
     def missing_parts(self) -> list[str]:
         """Parts of the stage whose done marker is not there yet."""
-        return [item.part for item in self.step.items if not part_done(self.step.out_dir, item.part)]
+        done = done_parts(self.step.out_dir)
+        return [item.part for item in self.step.items if item.part not in done]
 
 
 def slurm_job_active(job_id: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines import storage
 from pipelines.layout import DataLayout
 from pipelines.parquet_io import parquet_parts
 from pipelines.runner import StageOutcome, collect_outcome, merge_outcomes
@@ -15,10 +16,12 @@ def stage_summary(layout: DataLayout, stage: str) -> StageOutcome:
     """Documents in/out and drops of a finished stage, summed over its sources' part stats."""
     stage_dir = layout.stage_dir(stage)
     outcomes = []
-    for source_dir in sorted(p for p in stage_dir.iterdir() if p.is_dir() and not p.name.startswith("_")):
-        parts = sorted(p.stem for p in (source_dir / "_stats").glob("part-*.json"))
-        outcomes.append(collect_outcome(stage, str(source_dir), parts))
-    return merge_outcomes(stage, str(stage_dir), outcomes)
+    for source_dir in storage.subfolders(stage_dir):
+        if storage.name(source_dir).startswith("_"):
+            continue
+        parts = [storage.stem(p) for p in storage.glob(storage.join(source_dir, "_stats", "part-*.json"))]
+        outcomes.append(collect_outcome(stage, source_dir, parts))
+    return merge_outcomes(stage, stage_dir, outcomes)
 
 
 def drop_rate(layout: DataLayout, stage: str) -> float:
@@ -41,4 +44,5 @@ def language_purity(layout: DataLayout) -> dict[str, float]:
         GROUP BY source ORDER BY source
     """
     with duckdb.connect() as con:
+        storage.register_duckdb(con, *parts)
         return dict(con.execute(sql, {"parts": parts}).fetchall())

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from pipelines import storage
 from pipelines.layout import DataLayout
 from pipelines.mix.manifest import achieved_vs_target
 from pipelines.mix.plan import plan_mix
 from pipelines.mix.sample import sample_mix
 from pipelines.mix.spec import MixSpec
-from pipelines.parquet_io import parquet_parts, write_table_atomic
+from pipelines.parquet_io import parquet_parts, read_table, write_table_atomic
 from pipelines.pool import build_pool
 from pipelines.sources.config import load_sources
 
@@ -37,34 +36,30 @@ def plan_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:
     """Plan ``spec`` against the pool and write ``mixes/<name>/plan.parquet``.
 
     Raises InfeasiblePlanError (with the per-row report) when the pool cannot satisfy it."""
-    pool = pq.read_table(layout.pool_path)
+    pool = read_table(layout.pool_path)
     plan = plan_mix(spec, pool)
-    write_table_atomic(plan, layout.mix_dir(spec.name) / "plan.parquet")
+    write_table_atomic(plan, storage.join(layout.mix_dir(spec.name), "plan.parquet"))
     return plan
 
 
-def shard_dir(layout: DataLayout, spec: MixSpec) -> Path:
+def shard_dir(layout: DataLayout, spec: MixSpec) -> str:
     """Folder of the shards of one mix run: ``mixes/<name>/seed-<seed>``."""
-    return layout.mix_dir(spec.name) / f"seed-{spec.seed}"
+    return storage.join(layout.mix_dir(spec.name), f"seed-{spec.seed}")
 
 
 def mix_stage(layout: DataLayout, spec: MixSpec, sources_file: str) -> dict:
-    """Sample the planned mix into shards + manifest.json; return the manifest."""
-    plan = pq.read_table(layout.mix_dir(spec.name) / "plan.parquet")
-    return sample_mix(
-        spec,
-        plan,
-        parquet_parts(layout.curated_dir),
-        source_to_mix(sources_file),
-        str(shard_dir(layout, spec)),
-        str(layout.root / "work" / "mix" / spec.name),
-    )
+    """Sample the planned mix into shards + manifest.json; return the manifest. DuckDB spills to
+    ``work/mix/<name>`` under a local data root, to a temporary local folder under a remote one."""
+    plan = read_table(storage.join(layout.mix_dir(spec.name), "plan.parquet"))
+    with storage.scratch_dir(layout.path("work", "mix", spec.name)) as work_dir:
+        documents = parquet_parts(layout.curated_dir)
+        return sample_mix(spec, plan, documents, source_to_mix(sources_file), shard_dir(layout, spec), work_dir)
 
 
 def report_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:
     """Target vs achieved per mix row from the manifest; written to ``mixes/<name>/report.parquet``."""
-    manifest = json.loads((shard_dir(layout, spec) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(storage.read_text(storage.join(shard_dir(layout, spec), "manifest.json")))
     report = pa.Table.from_pylist(achieved_vs_target(manifest))
     report = report.append_column("mix", pa.array([spec.name] * report.num_rows, pa.string()))
-    write_table_atomic(report, layout.mix_dir(spec.name) / "report.parquet")
+    write_table_atomic(report, storage.join(layout.mix_dir(spec.name), "report.parquet"))
     return report

@@ -1,41 +1,48 @@
-"""Parquet writing helpers: atomic (temp name + rename), zstd, reproducible bytes."""
+"""Parquet helpers on the data root (local or fsspec URL): atomic writes, zstd, reproducible bytes."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines import storage
+
 
 def write_table_atomic(table: pa.Table, path: str | Path) -> None:
     """Write ``table`` to ``path`` with zstd; readers never see a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd", write_statistics=True)
-    os.replace(tmp, path)
+    with storage.AtomicFile(path) as out:
+        pq.write_table(table, out.local, compression="zstd", write_statistics=True)
 
 
 def write_json_atomic(data: dict, path: str | Path) -> None:
     """Write ``data`` as sorted, indented JSON, atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    storage.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", str(path))
+
+
+def read_table(path: str | Path, **kwargs) -> pa.Table:
+    """``pq.read_table`` for a local path or URL (``columns``, ``filters``, ... passed on)."""
+    target, fs = storage.arrow_path(str(path))
+    return pq.read_table(target, filesystem=fs, **kwargs)
+
+
+def read_schema(path: str | Path) -> pa.Schema:
+    """The Arrow schema of a Parquet file, local or remote."""
+    target, fs = storage.arrow_path(str(path))
+    return pq.read_schema(target, filesystem=fs)
+
+
+def parquet_file(path: str | Path) -> pq.ParquetFile:
+    """A ``pq.ParquetFile`` (streaming reader) of a local path or URL."""
+    target, fs = storage.arrow_path(str(path))
+    return pq.ParquetFile(target, filesystem=fs)
 
 
 def parquet_parts(folder: str | Path) -> list[str]:
     """Sorted ``part-*.parquet`` files under ``folder``, recursively, skipping ``_``/``.`` folders and temp files."""
-    root = Path(folder)
-    return sorted(
-        str(p)
-        for p in root.rglob("part-*.parquet")
-        if not any(c.startswith(("_", ".")) for c in p.relative_to(root).parts)
-    )
+    return storage.files_matching(str(folder), "part-*.parquet")
 
 
 class AtomicParquetWriter:
@@ -45,9 +52,9 @@ class AtomicParquetWriter:
     at all is still written (with a lone ``id`` column) so that every part exists."""
 
     def __init__(self, path: str | Path, schema: pa.Schema | None = None):
-        self.path = Path(path)
-        self.tmp = self.path.with_name(f".{self.path.name}.tmp")
+        self.path = str(path)
         self.schema = schema
+        self._out: storage.AtomicFile | None = None
         self._writer: pq.ParquetWriter | None = None
 
     def write(self, table: pa.Table) -> None:
@@ -59,8 +66,8 @@ class AtomicParquetWriter:
 
     def _open(self, schema: pa.Schema) -> None:
         self.schema = schema
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
+        self._out = storage.AtomicFile(self.path)
+        self._writer = pq.ParquetWriter(self._out.local, schema, compression="zstd")
 
     def __enter__(self) -> "AtomicParquetWriter":
         return self
@@ -70,7 +77,9 @@ class AtomicParquetWriter:
             self._open(self.schema or pa.schema([("id", pa.string())]))
         if self._writer is not None:
             self._writer.close()
+        if self._out is None:
+            return
         if exc_type is None:
-            os.replace(self.tmp, self.path)
+            self._out.commit()
         else:
-            self.tmp.unlink(missing_ok=True)
+            self._out.discard()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from pipelines import storage
 from pipelines.schema import token_column
 
 
@@ -12,6 +13,7 @@ def build_pool(curated_parts: list[str], source_to_mix: dict[str, str], tokenize
     """Aggregate the curated parts into one row per (language, source) with ``mix_source``,
     ``docs``, ``bytes`` (UTF-8 bytes of text) and ``tokens_<name>`` per tokenizer."""
     con = duckdb.connect()
+    storage.register_duckdb(con, *curated_parts)
     mapping = pa.table({"source": list(source_to_mix), "mix_source": list(source_to_mix.values())})
     con.register("mapping", mapping)
     sums = ", ".join(f"sum({token_column(t)})::BIGINT AS {token_column(t)}" for t in tokenizers)

@@ -16,12 +16,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 
 from datatrove.pipeline.base import PipelineStep
 
-from pipelines.runner import ExecutorFactory, FileStageStep, part_done, stats_path
+from pipelines import storage
+from pipelines.runner import ExecutorFactory, FileStageStep, done_parts, stats_path
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class StageProgress:
     @property
     def label(self) -> str:
         """The stage name, with the source folder when the stage runs one folder per source."""
-        folder = Path(self.out_dir).name
+        folder = storage.name(self.out_dir)
         return self.stage if folder == self.stage else f"{self.stage} {folder}"
 
     def describe(self) -> str:
@@ -93,12 +93,10 @@ class ProgressMonitor:
 
     def poll(self, force: bool = False) -> None:
         """Pick up newly done parts; report when there are any (with ``force``: unless already reported)."""
-        new = [
-            item.part for item in self.step.items
-            if item.part not in self._done and part_done(self.step.out_dir, item.part)
-        ]
+        done = done_parts(self.step.out_dir)
+        new = [item.part for item in self.step.items if item.part not in self._done and item.part in done]
         for part in new:
-            self._done[part] = json.loads(stats_path(self.step.out_dir, part).read_text(encoding="utf-8"))
+            self._done[part] = json.loads(storage.read_text(stats_path(self.step.out_dir, part)))
         if new or (force and self._reported != len(self._done)):
             self._reported = len(self._done)
             self.callback(self.snapshot())

@@ -5,8 +5,8 @@ and dropped documents, written to one kept part and one dropped part. :func:`run
 a datatrove ``PipelineStep`` whose ``run(data, rank, world_size)`` handles the files of its
 rank, so any datatrove executor (local multiprocess, Slurm, Ray) can scale it out.
 
-Crash safety: each part is written under a temp name and renamed; its stats file is renamed
-last and marks the part done. A re-run skips done parts and redoes the rest. A stage folder
+Crash safety: each part is written under a temp name and renamed (on an object store: uploaded
+whole under its final key); its stats file is written last and marks the part done. A re-run skips done parts and redoes the rest. A stage folder
 remembers the fingerprint of the config and inputs it was built from; when it changes the
 folder is wiped instead of silently reusing stale parts.
 """
@@ -16,18 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from datatrove.pipeline.base import PipelineStep
 
+from pipelines import storage
 from pipelines.errors import ErrorLog
-from pipelines.parquet_io import AtomicParquetWriter, write_json_atomic, write_table_atomic
+from pipelines.parquet_io import AtomicParquetWriter, read_table, write_json_atomic, write_table_atomic
 from pipelines.schema import DROP_SCHEMA
 
 
@@ -109,8 +107,8 @@ class FileStageStep(PipelineStep):
             stats = {"in_path": item.in_path, "docs_in": 0, "docs_out": 0, "dropped": {}}
             dropped_ids: list[str] = []
             with (
-                AtomicParquetWriter(Path(self.out_dir) / f"{item.part}.parquet") as kept_out,
-                AtomicParquetWriter(Path(self.out_dir) / "_dropped" / f"{item.part}.parquet", DROP_SCHEMA) as drop_out,
+                AtomicParquetWriter(storage.join(self.out_dir, f"{item.part}.parquet")) as kept_out,
+                AtomicParquetWriter(storage.join(self.out_dir, "_dropped", f"{item.part}.parquet"), DROP_SCHEMA) as drop_out,
             ):
                 for kept, dropped in self.task.process(item, errors):
                     kept_out.write(kept)
@@ -122,7 +120,7 @@ class FileStageStep(PipelineStep):
                     if self.keep_dropped_text:
                         dropped_ids += dropped.column("id").to_pylist()
             if dropped_ids:
-                _write_dropped_text(item.in_path, dropped_ids, Path(self.out_dir) / "_dropped_text" / f"{item.part}.parquet")
+                _write_dropped_text(item.in_path, dropped_ids, storage.join(self.out_dir, "_dropped_text", f"{item.part}.parquet"))
             stats["errors"] = errors.to_dict()
             write_json_atomic(stats, stats_path(self.out_dir, item.part))
             self.stat_update("docs_out", value=stats["docs_out"])
@@ -143,7 +141,7 @@ def share_cores(workers: int) -> None:
 def run_file_stage(
     task: FileTask,
     items: list[WorkItem],
-    out_dir: str | Path,
+    out_dir: str | os.PathLike[str],
     workers: int = 1,
     executor_factory: ExecutorFactory | None = None,
     keep_dropped_text: bool = False,
@@ -155,11 +153,12 @@ def run_file_stage(
     out_dir = str(out_dir)
     fingerprint = f"{_fingerprint(task, items)}|keep_dropped_text={keep_dropped_text}"
     _reset_if_stale(out_dir, fingerprint)
-    todo = [item for item in items if not part_done(out_dir, item.part)]
+    done = done_parts(out_dir)
+    todo = [item for item in items if item.part not in done]
     if todo:
         tasks = max(1, min(workers, len(todo)))
         step = FileStageStep(task, todo, out_dir, keep_dropped_text)
-        logging_dir = str(Path(out_dir) / "_logs")
+        logging_dir = storage.join(out_dir, "_logs")
         if executor_factory is None:
             executor = local_executor([step], tasks, logging_dir, workers=workers)
         else:
@@ -170,12 +169,13 @@ def run_file_stage(
 
 def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
     """Sum the per-part stats files of a finished stage."""
-    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[str(Path(out_dir) / f"{p}.parquet") for p in parts])
+    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[storage.join(out_dir, f"{p}.parquet") for p in parts])
+    done = done_parts(out_dir)
     for part in parts:
         path = stats_path(out_dir, part)
-        if not path.is_file():
+        if part not in done:
             raise RuntimeError(f"stage {stage}: part {part} did not finish (no {path})")
-        stats = json.loads(path.read_text(encoding="utf-8"))
+        stats = json.loads(storage.read_text(path))
         outcome.docs_in += stats["docs_in"]
         outcome.docs_out += stats["docs_out"]
         for reason, n in stats["dropped"].items():
@@ -197,22 +197,28 @@ def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> St
     return merged
 
 
-def _write_dropped_text(in_path: str, ids: list[str], path: Path) -> None:
+def _write_dropped_text(in_path: str, ids: list[str], path: str) -> None:
     """Copy id and text of the dropped ``ids`` from a Parquet input (other inputs have no text column yet)."""
     if not in_path.endswith(".parquet"):
         return
-    table = pq.read_table(in_path, columns=["id", "text"], filters=[("id", "in", ids)])
+    table = read_table(in_path, columns=["id", "text"], filters=[("id", "in", ids)])
     write_table_atomic(table, path)
 
 
 def part_done(out_dir: str, part: str) -> bool:
     """True when the part's stats file exists, i.e. its outputs were fully renamed into place."""
-    return stats_path(out_dir, part).is_file()
+    return storage.isfile(stats_path(out_dir, part))
 
 
-def stats_path(out_dir: str, part: str) -> Path:
+def done_parts(out_dir: str) -> set[str]:
+    """Names of the parts of ``out_dir`` that are done, from one listing of its ``_stats`` folder."""
+    folder = storage.join(out_dir, "_stats")
+    return {rel[: -len(".json")] for rel in storage.relative_files(folder) if rel.endswith(".json")}
+
+
+def stats_path(out_dir: str, part: str) -> str:
     """The part's stats JSON, written last: its presence marks the part done."""
-    return Path(out_dir) / "_stats" / f"{part}.json"
+    return storage.join(out_dir, "_stats", f"{part}.json")
 
 
 def _fingerprint(task: FileTask, items: list[WorkItem]) -> str:
@@ -227,10 +233,9 @@ def _fingerprint(task: FileTask, items: list[WorkItem]) -> str:
 
 
 def _reset_if_stale(out_dir: str, fingerprint: str) -> None:
-    marker = Path(out_dir) / "_fingerprint"
-    if marker.is_file() and marker.read_text().strip() == fingerprint:
+    marker = storage.join(out_dir, "_fingerprint")
+    if storage.isfile(marker) and storage.read_text(marker).strip() == fingerprint:
         return
-    if Path(out_dir).exists():
-        shutil.rmtree(out_dir)
-    Path(out_dir).mkdir(parents=True)
-    marker.write_text(fingerprint + "\n")
+    storage.remove_tree(out_dir)
+    storage.makedirs(out_dir)
+    storage.write_text(fingerprint + "\n", marker)

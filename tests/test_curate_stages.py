@@ -45,7 +45,7 @@ def test_empty_and_fully_dropped_parts_keep_their_schema_through_every_stage(tmp
     assert outcomes["ingest"].docs_out == 2
     assert outcomes["quality"].docs_out == 0
     for stage in CURATE_STAGES:
-        for part in sorted((DataLayout.at(tmp_path / "data").stage_dir(stage) / "t").glob("part-*.parquet")):
+        for part in sorted((Path(DataLayout.at(tmp_path / "data").stage_dir(stage)) / "t").glob("part-*.parquet")):
             assert {"id", "text", "source"} <= set(pq.read_schema(part).names), (stage, part.name)
 
 
@@ -56,7 +56,7 @@ def test_pii_masking_is_optional_and_applies_to_curated_text(tmp_path):
     for mask in (False, True):
         config = CurateConfig(sources_file=str(sources), data_root=str(tmp_path / f"data-{mask}"), mask_pii=mask)
         _curate(config)
-        part = DataLayout.at(config.data_root).curated_dir / "t" / "part-00000.parquet"
+        part = Path(DataLayout.at(config.data_root).curated_dir) / "t" / "part-00000.parquet"
         texts[mask] = pq.read_table(part).column("text")[0].as_py()
     assert "siti.nur@contoh.com.my" in texts[False] and "+65 6123 4567" in texts[False]
     assert "siti.nur@contoh.com.my" not in texts[True] and "+65 6123 4567" not in texts[True]
@@ -67,7 +67,7 @@ def test_dropped_documents_can_be_kept_aside_with_their_text(tmp_path):
     config = CurateConfig(sources_file=str(sources), data_root=str(tmp_path / "data"), keep_dropped_text=True)
     _curate(config)
     layout = DataLayout.at(config.data_root)
-    kept_aside = pq.read_table(layout.stage_dir("quality") / "t" / "_dropped_text" / "part-00000.parquet").to_pylist()
+    kept_aside = pq.read_table(Path(layout.stage_dir("quality")) / "t" / "_dropped_text" / "part-00000.parquet").to_pylist()
     assert kept_aside == [{"id": "t/tiny", "text": "short page"}]
-    reasons = pq.read_table(layout.stage_dir("quality") / "t" / "_dropped" / "part-00000.parquet").to_pylist()
+    reasons = pq.read_table(Path(layout.stage_dir("quality")) / "t" / "_dropped" / "part-00000.parquet").to_pylist()
     assert [r["id"] for r in reasons] == ["t/tiny"]

@@ -39,7 +39,7 @@ def run(tmp_path_factory):
     con = duckdb.connect()
     curated = _read(con, layout.curated_dir, "*")
     ingested = _read(con, layout.stage_dir("ingest"), "id, url")
-    shards = sorted(shard_dir(layout, spec).glob("shard-*.parquet"))
+    shards = sorted(Path(shard_dir(layout, spec)).glob("shard-*.parquet"))
     return {"result": result, "layout": layout, "spec": spec, "curated": curated, "ingested": ingested, "shards": shards}
 
 

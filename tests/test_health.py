@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -12,7 +13,7 @@ from pipelines.layout import DataLayout
 
 
 def _stats(layout: DataLayout, stage: str, source: str, part: str, docs_in: int, docs_out: int) -> None:
-    path = layout.stage_dir(stage) / source / "_stats" / f"{part}.json"
+    path = Path(layout.stage_dir(stage)) / source / "_stats" / f"{part}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     dropped = {"gopher_short": docs_in - docs_out} if docs_in > docs_out else {}
     path.write_text(json.dumps({"in_path": "x", "docs_in": docs_in, "docs_out": docs_out, "dropped": dropped,
@@ -30,7 +31,7 @@ def test_drop_rate_sums_parts_over_sources(tmp_path):
 
 def test_language_purity_compares_declared_and_detected(tmp_path):
     layout = DataLayout.at(tmp_path)
-    part = layout.stage_dir("langid") / "fw2" / "part-00000.parquet"
+    part = Path(layout.stage_dir("langid")) / "fw2" / "part-00000.parquet"
     part.parent.mkdir(parents=True)
     pq.write_table(pa.table({
         "source": ["fw2"] * 4,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -30,10 +32,10 @@ def _curated(layout: DataLayout) -> None:
                 "tokens_qwen3": pa.array([r[5] for r in sel], pa.int64()),
             }
         )
-        path = layout.curated_dir / source / "part-00000.parquet"
+        path = Path(layout.curated_dir) / source / "part-00000.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, path)
-    dropped = layout.stage_dir("quality") / "fw2" / "_dropped" / "part-00000.parquet"
+    dropped = Path(layout.stage_dir("quality")) / "fw2" / "_dropped" / "part-00000.parquet"
     dropped.parent.mkdir(parents=True)
     pq.write_table(pa.table({"id": ["z"], "reason": ["gopher_short"], "language": ["tha_Thai"]}), dropped)
 

@@ -1,7 +1,8 @@
 """Dedup stage: signatures per part → duplicate clusters over all parts → filter each part.
 
 Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2 groups band
-hashes out of core in DuckDB within each language across all sources."""
+hashes out of core in DuckDB within each language across all sources. DuckDB's database and spill
+files need a local folder: ``work_dir/duckdb`` for a local data root, a temporary folder otherwise."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines import storage
 from pipelines.checksums import file_sha256
 from pipelines.dedup.apply import apply_dedup
 from pipelines.dedup.clusters import DedupSummary, find_duplicates
@@ -57,8 +59,8 @@ class DedupApplyTask:
 
 def run_dedup(
     items: list[WorkItem],
-    out_dir: Path,
-    work_dir: Path,
+    out_dir: str,
+    work_dir: str,
     config: DedupConfig,
     workers: int = 1,
     executor_factory: ExecutorFactory | None = None,
@@ -71,12 +73,14 @@ def run_dedup(
     signature_parts = []
     for source, source_items in sorted(by_source.items()):
         task = SignatureTask(config)
-        signature_parts += run_file_stage(task, source_items, work_dir / "signatures" / source, workers, executor_factory).parts
-    duplicates_path = work_dir / "duplicates.parquet"
-    summary = find_duplicates(signature_parts, str(duplicates_path), config, str(work_dir / "duckdb"))
-    apply = DedupApplyTask(str(duplicates_path), f"{config!r}|{file_sha256(duplicates_path)}")
+        folder = storage.join(work_dir, "signatures", source)
+        signature_parts += run_file_stage(task, source_items, folder, workers, executor_factory).parts
+    duplicates_path = storage.join(work_dir, "duplicates.parquet")
+    with storage.scratch_dir(storage.join(work_dir, "duckdb")) as duckdb_dir:
+        summary = find_duplicates(signature_parts, duplicates_path, config, duckdb_dir)
+    apply = DedupApplyTask(duplicates_path, f"{config!r}|{file_sha256(duplicates_path)}")
     outcomes = [
-        run_file_stage(apply, source_items, out_dir / source, workers, executor_factory, keep_dropped_text)
+        run_file_stage(apply, source_items, storage.join(out_dir, source), workers, executor_factory, keep_dropped_text)
         for source, source_items in sorted(by_source.items())
     ]
-    return merge_outcomes("dedup", str(out_dir), outcomes), summary
+    return merge_outcomes("dedup", out_dir, outcomes), summary

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines import storage
 from pipelines.curate.config import CurateConfig
 from pipelines.curate.ingest_task import IngestTask
 from pipelines.curate.transform_tasks import ExtractTask, LangidTask, QualityTask, TokensTask
@@ -32,9 +32,9 @@ class StageRun:
     dedup: DedupSummary | None = None
 
 
-def stage_items(folder: Path) -> list[WorkItem]:
+def stage_items(folder: str) -> list[WorkItem]:
     """Work items reading the parts of one source's folder of a finished stage, keeping part names."""
-    return [WorkItem(path, Path(path).stem, folder.name) for path in parquet_parts(folder)]
+    return [WorkItem(path, storage.stem(path), storage.name(folder)) for path in parquet_parts(folder)]
 
 
 def select_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[SourceConfig]:
@@ -78,9 +78,9 @@ def run_curate_stage(
     outcomes = []
     for source in selected:
         task, items = _task_and_items(stage, config, layout, source)
-        out_dir = layout.stage_dir(stage) / source.name
+        out_dir = storage.join(layout.stage_dir(stage), source.name)
         outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
-    return StageRun(merge_outcomes(stage, str(layout.stage_dir(stage)), outcomes))
+    return StageRun(merge_outcomes(stage, layout.stage_dir(stage), outcomes))
 
 
 def _task_and_items(
@@ -100,7 +100,7 @@ def _task_and_items(
 
 def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:
     previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
-    folder = layout.stage_dir(previous) / source
-    if not (folder / "_fingerprint").is_file():
+    folder = storage.join(layout.stage_dir(previous), source)
+    if not storage.isfile(storage.join(folder, "_fingerprint")):
         raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
     return stage_items(folder)

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines.drops import empty_drops
 from pipelines.errors import ErrorLog
 from pipelines.extract import ExtractOptions, extract_batch
 from pipelines.langid import LanguageIdentifier, langid_batch
+from pipelines.parquet_io import parquet_file
 from pipelines.pii import mask_pii_column
 from pipelines.quality import load_quality_config, quality_batch
 from pipelines.runner import WorkItem
@@ -25,7 +25,7 @@ BATCH_ROWS = 1000
 def iter_tables(path: str, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
     """Stream a Parquet part as tables of at most ``batch_rows`` rows (one empty table for an empty part,
     so that the next stage sees its schema)."""
-    parquet = pq.ParquetFile(path)
+    parquet = parquet_file(path)
     if parquet.metadata.num_rows == 0:
         yield parquet.schema_arrow.empty_table()
         return

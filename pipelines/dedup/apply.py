@@ -5,9 +5,10 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from pipelines import storage
 from pipelines.drops import split_by_reason
+from pipelines.parquet_io import read_table
 
 CLUSTER_SIZE_COLUMN = "minhash_cluster_size"
 
@@ -17,11 +18,12 @@ def apply_dedup(in_path: str, duplicates_path: str) -> tuple[pa.Table, pa.Table]
     (their cluster's size, 1 for singletons); dropped rows are DROP_SCHEMA rows of stage
     ``dedup`` with reason exact_duplicate or near_duplicate. Only the rows of
     ``duplicates_path`` whose id is in ``in_path`` are read into memory."""
-    table = pq.read_table(in_path)
+    table = read_table(in_path)
     if "id" not in table.column_names:
         raise ValueError(f"{in_path}: no 'id' column")
     ids = table.select(["id"])
     with duckdb.connect() as con:
+        storage.register_duckdb(con, duplicates_path)
         con.register("file_ids", ids)
         matches = con.sql(
             "SELECT id, cluster_size, reason FROM read_parquet($path) WHERE id IN (SELECT id FROM file_ids)",

@@ -1,7 +1,7 @@
 """Phase 2 of dedup: duplicate clusters across all signature files, out of core.
 
-DuckDB (an on-disk database and spill directory in ``work_dir``, ``memory_limit`` from
-the config) reads every signature file and numbers the documents by id. Edges, always
+DuckDB (an on-disk database and spill directory in the local ``work_dir``, ``memory_limit`` from
+the config) reads every signature file (local or fsspec URLs) and numbers the documents by id. Edges, always
 within one language:
 
 * exact: documents sharing ``exact_hash`` are linked to the group's first document;
@@ -28,11 +28,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from pipelines import storage
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signatures import band_column, signature_schema
 from pipelines.dedup.union_find import UnionFind
+from pipelines.parquet_io import read_schema
 
 DUPLICATES_SCHEMA = pa.schema(
     [
@@ -72,7 +73,8 @@ class DedupSummary:
 def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConfig, work_dir: str) -> DedupSummary:
     """Cluster the documents of ``signature_paths`` (written by write_signatures with the
     same ``config``) and write one DUPLICATES_SCHEMA row per document of a cluster of two
-    or more to ``out_path``; documents absent from it are singletons."""
+    or more to ``out_path`` (local or URL, written atomically); documents absent from it are
+    singletons. ``work_dir`` must be local."""
     if not signature_paths:
         raise ValueError("find_duplicates: no signature files given")
     for path in signature_paths:
@@ -86,15 +88,17 @@ def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConf
         config={"memory_limit": config.memory_limit, "temp_directory": str(spill_dir), "preserve_insertion_order": False},
     )
     try:
+        storage.register_duckdb(con, *signature_paths)
         documents = _load_documents(con, signature_paths)
         union_find = UnionFind(documents)
         _union_exact_duplicates(con, union_find)
         _union_verified_candidates(con, union_find, config)
         _rank_members(con, union_find, config)
-        con.execute(
-            f"COPY (SELECT {', '.join(DUPLICATES_SCHEMA.names)} FROM ranked ORDER BY id) TO ? (FORMAT parquet)",
-            [out_path],
-        )
+        with storage.AtomicFile(out_path) as out:
+            con.execute(
+                f"COPY (SELECT {', '.join(DUPLICATES_SCHEMA.names)} FROM ranked ORDER BY id) TO ? (FORMAT parquet)",
+                [out.local],
+            )
         return _summarise(con, documents)
     finally:
         con.close()
@@ -105,7 +109,7 @@ def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConf
 
 def _check_signature_file(path: str, config: DedupConfig) -> None:
     """Raise ValueError when ``path`` was not written by write_signatures with ``config``."""
-    expected, found = signature_schema(config), pq.read_schema(path)
+    expected, found = signature_schema(config), read_schema(path)
     if not found.remove_metadata().equals(expected):
         raise ValueError(
             f"{path}: not a signature file for this DedupConfig (num_perm={config.num_perm}, "

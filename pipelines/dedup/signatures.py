@@ -22,6 +22,7 @@ from datasketch import MinHash
 
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.shingles import char_shingles, exact_hash, word_shingles
+from pipelines.parquet_io import parquet_file
 from pipelines.languages import is_spaced
 
 INPUT_COLUMNS = ("id", "text", "source", "language", "n_chars")
@@ -51,7 +52,7 @@ def write_signatures(in_path: str, out_path: str, config: DedupConfig) -> int:
     """Stream ``in_path`` (Parquet with id, text, source, language, n_chars) and write the
     exact hash, LSH bands and MinHash signature of every document to ``out_path``;
     return the number of rows written."""
-    source_file = pq.ParquetFile(in_path)
+    source_file = parquet_file(in_path)
     missing = [c for c in INPUT_COLUMNS if c not in source_file.schema_arrow.names]
     if missing:
         raise ValueError(f"{in_path}: dedup needs columns {list(INPUT_COLUMNS)}, missing {missing}")

@@ -6,10 +6,10 @@ The manifest has no timestamps and sorted keys, so the same sample gives the sam
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
+from pipelines import storage
 from pipelines.mix.spec import MixSpec
 
 MANIFEST_NAME = "manifest.json"
@@ -50,16 +50,13 @@ def build_manifest(spec: MixSpec, cells: list[dict], shards: list[dict]) -> dict
     }
 
 
-def write_manifest(out_dir: str | Path, manifest: dict) -> Path:
-    """Write ``manifest`` as out_dir/manifest.json via a temporary file and an atomic rename."""
-    final = Path(out_dir) / MANIFEST_NAME
-    tmp = final.with_name(f".{MANIFEST_NAME}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
+def write_manifest(out_dir: str | Path, manifest: dict) -> str:
+    """Write ``manifest`` as out_dir/manifest.json atomically (fsync'ed temp file + rename, or one
+    upload on an object store)."""
+    final = storage.join(str(out_dir), MANIFEST_NAME)
+    with storage.AtomicFile(final, durable=True) as out, open(out.local, "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, sort_keys=True, indent=2, ensure_ascii=False)
         handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, final)
     return final
 
 

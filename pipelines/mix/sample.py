@@ -6,7 +6,7 @@ whose cumulative tokens land closest to ``remainder_tokens`` is kept (so the cel
 less than one document). Copy ``e`` of a document with ``c`` copies gets the shuffle key
 ``(e + u) / c`` where ``u`` in [0, 1) comes from md5("<seed>:shuffle:<id>"): copies of one
 document sit 1/c of the stream apart and every cell is spread evenly over the whole stream.
-All selection and ordering runs in DuckDB, spilling to ``work_dir``; the ordered rows are
+All selection and ordering runs in DuckDB, spilling to the local ``work_dir``; the ordered rows are
 streamed as Arrow batches into shards, so memory does not grow with the pool.
 """
 
@@ -16,12 +16,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from pipelines import storage
 from pipelines.mix.manifest import MANIFEST_NAME, build_manifest, write_manifest
 from pipelines.mix.plan import InfeasiblePlanError
 from pipelines.mix.shards import SHARD_PATTERN, ShardWriter, shard_name
 from pipelines.mix.spec import MixSpec
+from pipelines.parquet_io import read_schema
 
 DOCUMENT_COLUMNS = ("id", "text", "url", "source", "language")
 _PLAN_COLUMNS = ("row_id", "group", "language", "mix_source", "target_tokens", "available_tokens",
@@ -36,19 +37,21 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
                out_dir: str, work_dir: str, *, memory_limit: str = "2GB", threads: int | None = None,
                batch_rows: int = 2048) -> dict:
     """Sample ``plan`` from the documents into out_dir/shard-NNNNN.parquet + manifest.json and
-    return the manifest. Same inputs and spec.seed give byte-identical output (whatever the
-    memory limit, thread count or batch size). DuckDB's out-of-core sort needs roughly
-    300 MB of ``memory_limit`` per thread; lower ``threads`` to sample with less memory."""
+    return the manifest (documents and ``out_dir``: local paths or fsspec URLs; ``work_dir``: local).
+    Same inputs and spec.seed give byte-identical output (whatever the memory limit, thread count
+    or batch size). DuckDB's out-of-core sort needs roughly 300 MB of ``memory_limit`` per thread;
+    lower ``threads`` to sample with less memory."""
     _check_plan(spec, plan)
     paths = [str(p) for p in document_paths]
     _check_documents(paths, spec.token_column)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST_NAME).unlink(missing_ok=True)  # no manifest = no complete sample here
-    for stale in out.glob(".shard-*.parquet.tmp"):
-        stale.unlink()
+    out = str(out_dir)
+    storage.makedirs(out)
+    storage.remove(storage.join(out, MANIFEST_NAME))  # no manifest = no complete sample here
+    for stale in storage.glob(storage.join(out, ".shard-*.parquet.tmp")):
+        storage.remove(stale)
     con = _connect(Path(work_dir), memory_limit, threads)
     try:
+        storage.register_duckdb(con, *paths)
         _load_inputs(con, spec, plan, paths, source_to_mix)
         _check_candidates(con, plan)
         _select_copies(con, spec.seed)
@@ -80,12 +83,12 @@ def _connect(work_dir: Path, memory_limit: str, threads: int | None) -> duckdb.D
     return con
 
 
-def _remove_other_shards(out: Path, count: int) -> None:
+def _remove_other_shards(out: str, count: int) -> None:
     """Delete shard files of an earlier run that this run did not produce."""
     keep = {shard_name(i) for i in range(count)}
-    for old in out.glob(SHARD_PATTERN):
-        if old.name not in keep:
-            old.unlink()
+    for old in storage.glob(storage.join(out, SHARD_PATTERN)):
+        if storage.name(old) not in keep:
+            storage.remove(old)
 
 
 def _quote(text: str) -> str:
@@ -114,7 +117,7 @@ def _check_documents(paths: list[str], token_col: str) -> None:
         raise SampleInputError("no document files given")
     for path in paths:
         try:
-            names = pq.read_schema(path).names
+            names = read_schema(path).names
         except (OSError, pa.ArrowInvalid) as exc:
             raise SampleInputError(f"{path}: cannot read Parquet schema: {exc}") from exc
         missing = [c for c in (*DOCUMENT_COLUMNS, token_col) if c not in names]

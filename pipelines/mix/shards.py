@@ -3,12 +3,12 @@
 Each shard holds at most ``max_tokens`` tokens and ``max_bytes`` UTF-8 text bytes (a single
 larger document gets a shard of its own). Row groups have a fixed row count whatever the
 incoming batch sizes, so the same rows always give the same bytes. A shard is written to a
-hidden temporary name in the output folder and renamed into place when complete.
+hidden temporary name in the output folder and renamed into place when complete (on an object
+store: to a local temporary file uploaded whole under its final key).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipelines import storage
 from pipelines.checksums import file_sha256
 from pipelines.mix.spec import ShardConfig
 
@@ -49,7 +50,7 @@ class ShardWriter:
     On an exception the unfinished temporary shard is removed."""
 
     def __init__(self, out_dir: str | Path, token_column: str, config: ShardConfig) -> None:
-        self.out_dir = Path(out_dir)
+        self.out_dir = str(out_dir)
         self.token_column = token_column
         self.schema = shard_schema(token_column)
         self.config = config
@@ -57,7 +58,7 @@ class ShardWriter:
         self.max_bytes = config.max_bytes if config.max_bytes is not None else np.iinfo(np.int64).max
         self.shards: list[dict] = []
         self._writer: pq.ParquetWriter | None = None
-        self._tmp: Path | None = None
+        self._out: storage.AtomicFile | None = None
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self._rows = self._tokens = self._text_bytes = 0
@@ -71,8 +72,8 @@ class ShardWriter:
             return
         if self._writer is not None:
             self._writer.close()
-        if self._tmp is not None:
-            self._tmp.unlink(missing_ok=True)
+        if self._out is not None:
+            self._out.discard()
 
     def write(self, batch: pa.RecordBatch) -> None:
         """Append ``batch`` (columns of shard_schema, any order/extra ignored), cutting shards at the bounds."""
@@ -119,9 +120,9 @@ class ShardWriter:
 
     def _open_shard(self) -> None:
         name = shard_name(len(self.shards))
-        self._tmp = self.out_dir / f".{name}.tmp"
+        self._out = storage.AtomicFile(storage.join(self.out_dir, name), durable=True)
         self._writer = pq.ParquetWriter(
-            self._tmp, self.schema, compression=self.config.compression,
+            self._out.local, self.schema, compression=self.config.compression,
             compression_level=self.config.compression_level, write_statistics=True,
         )
 
@@ -131,13 +132,11 @@ class ShardWriter:
         if self._pending_rows:
             self._write_group(pa.concat_tables(self._pending))
         self._writer.close()
-        final = self.out_dir / shard_name(len(self.shards))
-        with open(self._tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(self._tmp, final)
+        local = Path(self._out.local)
         self.shards.append({
-            "file": final.name, "rows": self._rows, "tokens": self._tokens, "text_bytes": self._text_bytes,
-            "bytes": final.stat().st_size, "sha256": file_sha256(final),
+            "file": storage.name(self._out.target), "rows": self._rows, "tokens": self._tokens,
+            "text_bytes": self._text_bytes, "bytes": local.stat().st_size, "sha256": file_sha256(local),
         })
-        self._writer, self._tmp, self._pending, self._pending_rows = None, None, [], 0
+        self._out.commit()
+        self._writer, self._out, self._pending, self._pending_rows = None, None, [], 0
         self._rows = self._tokens = self._text_bytes = 0

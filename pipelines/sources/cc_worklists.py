@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
 
+from pipelines import storage
 from pipelines.parquet_io import write_table_atomic
 from pipelines.sources.cc_index import WorkList, build_work_list, dry_run
 from pipelines.sources.cc_options import CcIndexOptions, parse_cc_options
@@ -27,14 +26,14 @@ def cc_index_sources(sources_file: str) -> list[tuple[SourceConfig, CcIndexOptio
     return found
 
 
-def dry_run_sources(sources_file: str, out_root: Path) -> pa.Table:
+def dry_run_sources(sources_file: str, out_root: str) -> pa.Table:
     """Records, bytes and WARC files each cc-index source would fetch, per crawl and language; also
     written to ``out_root/<source>/dry_run.parquet`` (the DuckDB view ``cc_dry_run``)."""
     tables = []
     for source, options in cc_index_sources(sources_file):
         table = dry_run(options.index, options.selection)
         table = table.append_column("source", pa.array([source.name] * table.num_rows, pa.string()))
-        write_table_atomic(table, out_root / source.name / "dry_run.parquet")
+        write_table_atomic(table, storage.join(out_root, source.name, "dry_run.parquet"))
         tables.append(table)
     return pa.concat_tables(tables)
 
