@@ -11,7 +11,8 @@ corpus.py), then runs, each in its own measured process:
   process, as Dagster runs one asset per step);
 * the datatrove reference (reference.py), pinned to one core;
 * the floor (floor.py): the bare libraries in one loop, pinned to one core;
-* seamix, 1 worker, on corpora of each ``--rss-mb`` size, to show peak RSS as input grows.
+* seamix, 1 worker, on corpora of each ``--rss-mb`` size, to show peak RSS as input grows, and
+  2 workers on the largest (the per-stage start-up of each worker weighs less there).
 
 Prints per stage and end to end: seconds, docs/s, MB/s of input HTML, peak RSS, and the ratios
 seamix / reference and seamix / floor (on one core, wall time equals CPU time up to I/O waits).
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root
 
 from corpus import CorpusInfo, build_corpus  # noqa: E402
 from floor import corpus_files, run_floor  # noqa: E402
-from measure import Measured, measure  # noqa: E402
+from measure import Measured, machine_scaling, measure  # noqa: E402
 from reference import run_reference  # noqa: E402
 from seamix_side import run_seamix, write_sources  # noqa: E402
 
@@ -90,21 +91,25 @@ def report(info: CorpusInfo, one: dict[str, Measured], two: dict[str, Measured],
     print(f"documents tokenized: {kept}; reference filter errors (datatrove's Tamil splitter): {ref_counts.get('filter_errors', 0)}")
 
 
-def rss_report(work: Path, sizes: list[float]) -> None:
-    """Peak RSS per stage of seamix (1 worker) as the input grows."""
-    print(f"\npeak RSS (MiB) of seamix, 1 worker, per stage, as input grows")
+def growth_report(work: Path, sizes: list[float]) -> None:
+    """Peak RSS per stage of seamix (1 worker) as the input grows, and 2 workers on the largest input."""
+    print("\npeak RSS (MiB) of seamix, 1 worker, per stage, as input grows")
     print(f"  {'input':>10} {'docs':>7} " + " ".join(f"{s:>8}" for s in CURATE_STAGES) + f" {'seconds':>8}")
     for size in sizes:
         info = corpus(work, size)
         run = seamix_run(work, info, 1, ONE_CORE)
         print(f"  {info.html_bytes / 1e6:>7.0f} MB {info.records:>7} " + " ".join(f"{run[s].peak_rss_mb:>8.0f}" for s in CURATE_STAGES)
               + f" {sum(m.wall for m in run.values()):>8.1f}")
+    two = seamix_run(work, info, 2, TWO_CORES)
+    one_wall, two_wall = sum(m.wall for m in run.values()), sum(m.wall for m in two.values())
+    print(f"  2 workers on {info.html_bytes / 1e6:.0f} MB: {two_wall:.1f} s, speedup {one_wall / two_wall:.2f}x over 1 worker "
+          f"(per stage: " + ", ".join(f"{s} {run[s].wall / two[s].wall:.2f}x" for s in CURATE_STAGES) + ")")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=200.0, help="MB of HTML in the main corpus")
-    parser.add_argument("--rss-mb", default="100,400", help="corpus sizes (MB) for the peak-RSS comparison; '' skips it")
+    parser.add_argument("--rss-mb", default="100,400", help="corpus sizes (MB) for the peak-RSS comparison (2 workers also run on the last); '' skips it")
     parser.add_argument("--work-dir", type=Path, default=Path(".cache/bench-e2e"))
     args = parser.parse_args()
     if len(os.sched_getaffinity(0)) < 2:
@@ -116,6 +121,7 @@ def main() -> None:
     print(f"corpus: {len(info.files)} WARC files, {info.records} records, {info.html_bytes / 1e6:.0f} MB HTML "
           f"({sum(f.stat().st_size for f in info.files) / 1e6:.0f} MB gzip), planted duplicates: "
           f"{info.exact_duplicates} exact, {info.near_duplicates} near")
+    print(f"machine scaling: two parallel CPU-bound loops run {machine_scaling():.2f}x one (the ceiling for 2 workers)")
     one = seamix_run(work, info, 1, ONE_CORE)
     two = seamix_run(work, info, 2, TWO_CORES)
     tokenizer_files = [str(resolve_tokenizer(name)) for name in ("gemma3", "qwen3")]
@@ -126,7 +132,7 @@ def main() -> None:
     floor = measure(run_floor, corpus_files(info.files[0].parent), cores=ONE_CORE, log=str(work / "floor.log"))
     report(info, one, two, ref, floor)
     if args.rss_mb:
-        rss_report(work, [float(s) for s in args.rss_mb.split(",")])
+        growth_report(work, [float(s) for s in args.rss_mb.split(",")])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -81,3 +82,21 @@ def measure(fn: Callable[..., Any], *args: Any, cores: set[int] | None = None, l
     loading inside ``fn`` counts, as in a user's run."""
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(_run, fn, args, cores, log).result()
+
+
+def _spin(_: int) -> float:
+    started, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i * i
+    return time.perf_counter() - started
+
+
+def machine_scaling(trials: int = 5) -> float:
+    """What two cores give here: throughput of two parallel CPU-bound loops over one (median of
+    ``trials``); 2.0 on two free physical cores, less on shared or throttled vCPUs."""
+    ratios = []
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        for _ in range(trials):
+            alone = pool.apply(_spin, (0,))
+            ratios.append(2 * alone / max(pool.map(_spin, [0, 1])))
+    return statistics.median(ratios)
