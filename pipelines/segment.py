@@ -72,10 +72,13 @@ def _icu_segmenter(locale: str) -> Callable[[str], list[str]]:
     breaker = icu.BreakIterator.createWordInstance(icu.Locale(locale))
 
     def segment(text: str) -> list[str]:
-        breaker.setText(text)
+        # ICU's boundaries are UTF-16 offsets: slice ICU's own string, not the Python one
+        # (an emoji or a CJK extension character would otherwise shift every later word)
+        utf16 = icu.UnicodeString(text)
+        breaker.setText(utf16)
         tokens, start = [], breaker.first()
         for end in breaker:
-            tokens.append(text[start:end])
+            tokens.append(str(utf16[start:end]))
             start = end
         return tokens
 

@@ -79,6 +79,16 @@ def test_thai_is_segmented_into_words_not_split_on_spaces():
     assert all(token.strip() == token and token for token in tokens)
 
 
+@pytest.mark.parametrize("language", ["tha_Thai", "khm_Khmr", "lao_Laoo"])
+def test_characters_outside_the_basic_plane_do_not_shift_words(language: str):
+    """ICU counts UTF-16 units; an emoji or a CJK extension character must not move later words."""
+    text = {"tha_Thai": "ภาษาไทย{e}เป็นภาษา{h}ที่สวยงาม", "khm_Khmr": "ខ្ញុំស្រឡាញ់{e}ភាសាខ្មែរ{h}ណាស់",
+            "lao_Laoo": "ພາສາລາວ{e}ເປັນພາສາ{h}ທີ່ງາມ"}[language]
+    astral = words(text.format(e="😀", h="𠀀"), language)  # U+1F600, U+20000: two UTF-16 units each
+    basic = words(text.format(e="☺", h="中"), language)  # U+263A, U+4E2D: one unit each
+    assert [t.replace("😀", "☺").replace("𠀀", "中") for t in astral] == basic
+
+
 @pytest.mark.parametrize(
     "language, text, expected",
     [
