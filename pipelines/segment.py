@@ -72,13 +72,14 @@ def _icu_segmenter(locale: str) -> Callable[[str], list[str]]:
     breaker = icu.BreakIterator.createWordInstance(icu.Locale(locale))
 
     def segment(text: str) -> list[str]:
-        # ICU's boundaries are UTF-16 offsets: slice ICU's own string, not the Python one
-        # (an emoji or a CJK extension character would otherwise shift every later word)
+        # ICU's boundaries are UTF-16 offsets: with characters outside the basic plane (emoji, CJK
+        # extensions: two UTF-16 units each) slice ICU's own string, or every later word shifts
         utf16 = icu.UnicodeString(text)
+        pieces = text if utf16.length() == len(text) else utf16
         breaker.setText(utf16)
         tokens, start = [], breaker.first()
         for end in breaker:
-            tokens.append(str(utf16[start:end]))
+            tokens.append(str(pieces[start:end]))
             start = end
         return tokens
 
