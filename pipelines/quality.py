@@ -164,7 +164,8 @@ def _assess(text: str, language: str, t: QualityThresholds) -> tuple[str | None,
     if reason:
         return reason, 0
     words = segment_words(text, language)
-    content_words = [w for w in words if any(ch not in PUNCTUATION_SET for ch in w)]
+    content = {w for w in set(words) if any(ch not in PUNCTUATION_SET for ch in w)}  # each distinct word once
+    content_words = [w for w in words if w in content]
     reason = _gopher_quality_reason(text, words, content_words, t) or _repetition_reason(text, words, t)
     if reason is None and len(lines) / len(content_words) > t.max_newline_word_ratio:
         reason = "fineweb_list_ratio"
@@ -217,16 +218,18 @@ def _gopher_quality_reason(text: str, words: list[str], content_words: list[str]
         return "gopher_short"
     if n > t.max_words:
         return "gopher_long"
-    mean_length = sum(len(w) for w in content_words) / n
+    mean_length = sum(map(len, content_words)) / n
     if mean_length < t.min_avg_word_length:
         return "gopher_word_length_low"
     if mean_length > t.max_avg_word_length:
         return "gopher_word_length_high"
     if max(text.count("#"), sum(text.count(e) for e in _ELLIPSES)) / len(words) > t.max_symbol_word_ratio:
         return "gopher_symbol_ratio"
-    if sum(any(ch.isalpha() for ch in w) for w in content_words) / n < t.min_alpha_words_ratio:
+    distinct = set(content_words)
+    alpha = {w for w in distinct if any(ch.isalpha() for ch in w)}
+    if sum(map(alpha.__contains__, content_words)) / n < t.min_alpha_words_ratio:
         return "gopher_alpha_words"
-    present = {w.lower() for w in content_words}
+    present = {w.lower() for w in distinct}
     if sum(stop_word in present for stop_word in t.stop_words) < t.min_stop_words:
         return "gopher_stop_words"
     return None

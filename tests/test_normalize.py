@@ -38,6 +38,13 @@ def test_zawgyi_burmese_is_converted_to_unicode():
     assert text == "နေပြည်တော် ဇူလိုင် ၂၆"
 
 
+def test_zawgyi_after_a_long_page_header_is_still_detected_and_all_of_it_converted():
+    header = "Home | News | Contact | " * 200  # 4,800 characters before the first Myanmar letter
+    text, converted = normalize_text(header + "ေနျပည္ေတာ္ ဇူလုိင္ ၂၆ " * 3)
+    assert converted is True
+    assert text == header + "နေပြည်တော် ဇူလိုင် ၂၆ " * 3
+
+
 def test_unicode_burmese_and_other_scripts_are_left_alone():
     for text in ("နေပြည်တော် ဇူလိုင် ၂၆", "ภาษาไทย", "plain ASCII"):
         assert normalize_text(text) == (text, False)

@@ -62,7 +62,7 @@ class LangidTask:
     name: str = "langid"
 
     def fingerprint(self) -> str:
-        return f"langid-v2-close-pairs|{self.model_path}|{sorted(self._min_scores().items())}"
+        return f"langid-v3-close-pairs-zawgyi-window|{self.model_path}|{sorted(self._min_scores().items())}"
 
     def _min_scores(self) -> dict[str, float]:
         return {lang: t.min_language_score for lang, t in load_quality_config(self.quality_config).items()}
