@@ -87,7 +87,7 @@ def report(info: CorpusInfo, one: dict[str, Measured], two: dict[str, Measured],
                f"CPU {ref.cpu:.1f} s; reference / seamix per core {ref.cpu / one_cpu:.1f}x"))
     print(_row("floor (bare libraries)", floor.wall, floor_counts["ingest"], mb, floor.peak_rss_mb,
                f"CPU {floor.cpu:.1f} s; seamix / floor {one_cpu / floor.cpu:.2f}x"))
-    kept = {"seamix": one["tokens"].result[1], "reference": ref_counts.get("dedup"), "floor": floor_counts["tokens"]}
+    kept = {"seamix": one["tokens"].result[1], "reference": ref_counts.get("tokens"), "floor": floor_counts["tokens"]}
     print(f"documents tokenized: {kept}; reference filter errors (datatrove's Tamil splitter): {ref_counts.get('filter_errors', 0)}")
 
 

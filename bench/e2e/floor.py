@@ -33,7 +33,7 @@ def _shingles(text: str, spaced: bool) -> list[bytes]:
 
 
 def run_floor(files: list[str], tokenizers: tuple[str, ...] = ("gemma3", "qwen3"), min_score: float = 0.5) -> dict:
-    """Process ``files``; return per-stage seconds and the document counts after each stage."""
+    """Process ``files``; return per-stage seconds and the number of documents each stage received."""
     import fasttext
 
     seconds: dict[str, float] = defaultdict(float)
@@ -58,27 +58,26 @@ def run_floor(files: list[str], tokenizers: tuple[str, ...] = ("gemma3", "qwen3"
         with open(path, "rb") as stream:
             records = iter(ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True))
             while (record := timed("ingest", next, records, None)) is not None:
-                body = timed("ingest", record.reader.read)
                 counts["ingest"] += 1
+                body = timed("ingest", record.reader.read)
+                counts["extract"] += 1
                 html = timed("extract", bytes_to_str, body, detect_encoding(body))
                 text = timed("extract", lambda: extract_plain_text(html, main_content=True))
                 if not text:
                     continue
-                counts["extract"] += 1
+                counts["langid"] += 1
                 labels, scores = timed("langid", model.predict, " ".join(text[:MAX_CHARS].split()))
                 language = lookup(labels[0])
                 if language is None or scores[0] < min_score:
                     continue
-                counts["langid"] += 1
+                counts["quality"] += 1
                 spaced = is_spaced(language)
                 timed("quality", lambda: text.split() if spaced else words(text, language))
-                counts["quality"] += 1
+                counts["dedup"] += 1
                 minhash = timed("dedup", lambda: next(MinHash.generator([_shingles(text, spaced)], num_perm=NUM_PERM, hashfunc=zlib.crc32)))
-                key = f"{path}:{counts['ingest']}"
                 if timed("dedup", lsh.query, minhash):
                     continue
-                timed("dedup", lsh.insert, key, minhash)
-                counts["dedup"] += 1
+                timed("dedup", lsh.insert, f"{path}:{counts['ingest']}", minhash)
                 pending.append(text)
                 if len(pending) == BATCH:
                     encode(pending)

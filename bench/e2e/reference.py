@@ -150,7 +150,8 @@ class _NumpyScores:
 
 
 def run_reference(corpus_dir: str, work_dir: str, lid_model: str, tokenizer_files: list[str]) -> dict:
-    """Run the three pipelines; return per-stage seconds (datatrove's stats) and document counts."""
+    """Run the three pipelines; return per-stage seconds (datatrove's stats) and the number of
+    documents each stage received."""
     work = Path(work_dir)
     config = MinhashConfig()
     filters = {label: _language_filters(label, lang) for label, lang in FILTER_LANGUAGES.items()}
@@ -173,11 +174,13 @@ def run_reference(corpus_dir: str, work_dir: str, lid_model: str, tokenizer_file
             stage = next((s for key, s in STAGE_OF_STEP.items() if key in step["name"]), "io")
             time_stats = step["time_stats"]
             seconds[stage] = seconds.get(stage, 0.0) + (time_stats["total"] if isinstance(time_stats, dict) else 0.0)
-            kept = step["stats"].get("forwarded", step["stats"].get("documents"))
-            if isinstance(kept, dict):
-                kept = kept.get("total")
-            if kept is not None and stage not in ("io", "tokens"):
-                counts[stage] = kept
+            received = step["stats"].get("total", step["stats"].get("documents"))  # filters / readers
+            if isinstance(received, dict):
+                received = received.get("total")
+            if received is not None and stage not in ("io", "tokens"):
+                counts.setdefault(stage, received)  # the stage's first step sees what the stage received
+            if "MinHash stage 4" in step["name"]:
+                counts["tokens"] = step["stats"]["forwarded"]
             if "filter_errors" in step["stats"]:
                 counts["filter_errors"] = step["stats"]["filter_errors"]
     return {"seconds": seconds, "counts": counts}
