@@ -166,7 +166,7 @@ def _assess(text: str, language: str, t: QualityThresholds) -> tuple[str | None,
     words = segment_words(text, language)
     content = {w for w in set(words) if any(ch not in PUNCTUATION_SET for ch in w)}  # each distinct word once
     content_words = [w for w in words if w in content]
-    reason = _gopher_quality_reason(text, words, content_words, t) or _repetition_reason(text, words, t)
+    reason = _gopher_quality_reason(text, words, content_words, content, t) or _repetition_reason(text, words, t)
     if reason is None and len(lines) / len(content_words) > t.max_newline_word_ratio:
         reason = "fineweb_list_ratio"
     return reason, len(content_words)
@@ -212,7 +212,10 @@ def _line_reason(text: str, lines: list[str], t: QualityThresholds) -> str | Non
     return None
 
 
-def _gopher_quality_reason(text: str, words: list[str], content_words: list[str], t: QualityThresholds) -> str | None:
+def _gopher_quality_reason(
+    text: str, words: list[str], content_words: list[str], distinct: set[str], t: QualityThresholds
+) -> str | None:
+    """Gopher quality rules; ``distinct`` is the set of ``content_words``."""
     n = len(content_words)
     if n < max(t.min_words, 1):
         return "gopher_short"
@@ -225,7 +228,6 @@ def _gopher_quality_reason(text: str, words: list[str], content_words: list[str]
         return "gopher_word_length_high"
     if max(text.count("#"), sum(text.count(e) for e in _ELLIPSES)) / len(words) > t.max_symbol_word_ratio:
         return "gopher_symbol_ratio"
-    distinct = set(content_words)
     alpha = {w for w in distinct if any(ch.isalpha() for ch in w)}
     if sum(map(alpha.__contains__, content_words)) / n < t.min_alpha_words_ratio:
         return "gopher_alpha_words"

@@ -18,10 +18,11 @@ mya_Mymr   syllables, with the break rule of Ye Kyaw Thu's *sylbreak*: a syllabl
 
 Whitespace-only tokens are dropped; punctuation tokens are kept (callers decide what a symbol is).
 
-ICU (C++, the word break browsers use) segments Thai, Khmer and Lao 5-100x faster than the
-pure-Python segmenters (measured in ``bench/e2e``); the words differ a little (e.g. ICU splits
-``ພາສາລາວ`` into ``ພາສາ ລາວ``). :data:`SEGMENTER_BACKEND` names the backend in use; the quality
-stage puts it in its fingerprint, so switching backends never reuses stale results.
+ICU (C++, the word break browsers use) makes the quality stage 7-25x faster for Thai, Khmer and
+Lao than the pure-Python segmenters (measured on the ``bench/e2e`` corpus); the words differ a
+little (e.g. ICU splits ``ພາສາລາວ`` into ``ພາສາ ລາວ``). :data:`SEGMENTER_BACKEND` names the
+backend in use; the quality stage puts it in its fingerprint, so switching backends never reuses
+stale results.
 """
 
 from __future__ import annotations

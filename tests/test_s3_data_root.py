@@ -6,11 +6,11 @@ working directory; the shards equal those of the same run on a local data root, 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from moto_s3 import aws_env, moto_s3_server
 from scaleout_inputs import split_sample_pile
 
 from pipelines import storage
@@ -24,7 +24,7 @@ from pipelines.parquet_io import read_table
 
 s3fs = pytest.importorskip("s3fs", reason="an s3:// data root needs s3fs (pip install s3fs)")
 boto3 = pytest.importorskip("boto3", reason="the S3 test needs boto3")
-moto_server = pytest.importorskip("moto.server", reason="the S3 test needs moto's server mode (pip install 'moto[server]')")
+pytest.importorskip("moto.server", reason="the S3 test needs moto's server mode (pip install 'moto[server]')")
 
 BUCKET = "seamix-root"
 ROOT = f"s3://{BUCKET}/runs/root"
@@ -33,21 +33,13 @@ ROOT = f"s3://{BUCKET}/runs/root"
 @pytest.fixture(scope="module")
 def s3_env() -> Iterator[None]:
     """moto's S3 server on 127.0.0.1 with an empty bucket; AWS variables point every client at it."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                                "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": f"http://{host}:{port}"}.items():
-                env.setenv(name, value)
-            s3fs.S3FileSystem.clear_instance_cache()
-            boto3.client("s3").create_bucket(Bucket=BUCKET)
+    with moto_s3_server() as (host, port), pytest.MonkeyPatch.context() as env:
+        aws_env(env, f"http://{host}:{port}")
+        boto3.client("s3").create_bucket(Bucket=BUCKET)
+        try:
             yield
-    finally:
-        server.stop()
-        s3fs.S3FileSystem.clear_instance_cache()
+        finally:
+            s3fs.S3FileSystem.clear_instance_cache()
 
 
 def _run(sources: Path, mix: Path, root: str, catalog: Path) -> dict:

@@ -9,18 +9,18 @@ import gzip
 import http.client
 import http.server
 import json
-import logging
 import threading
 from collections.abc import Iterator
 
 import pytest
+from moto_s3 import aws_env, moto_s3_server
 from test_sources import read_all, warc_record, write_warc_gz
 
 from pipelines.sources import SourceConfig, list_input_files
 
 s3fs = pytest.importorskip("s3fs", reason="s3:// inputs need s3fs (pip install s3fs)")
 boto3 = pytest.importorskip("boto3", reason="the S3 test needs boto3")
-moto_server = pytest.importorskip("moto.server", reason="the S3 test needs moto's server mode (pip install 'moto[server]')")
+pytest.importorskip("moto.server", reason="the S3 test needs moto's server mode (pip install 'moto[server]')")
 
 BUCKET = "seamix-test"
 SLOW_DOWN = b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
@@ -90,11 +90,7 @@ class ThrottlingProxy:
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[tuple[str, int]]:
     """moto's S3 server on 127.0.0.1 (a free port), with one bucket holding a WARC and a JSONL file."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
+    with moto_s3_server() as (host, port):
         with pytest.MonkeyPatch.context() as env:
             aws_env(env, f"http://{host}:{port}")
             client = boto3.client("s3")
@@ -102,19 +98,6 @@ def s3_endpoint() -> Iterator[tuple[str, int]]:
             client.put_object(Bucket=BUCKET, Key="crawl/a.warc.gz", Body=warc_bytes())
             client.put_object(Bucket=BUCKET, Key="pile/th/part-0.jsonl.gz", Body=jsonl_bytes())
         yield host, port
-    finally:
-        server.stop()
-
-
-def aws_env(env: pytest.MonkeyPatch, endpoint: str, max_attempts: int = 5) -> None:
-    """Credentials, endpoint and botocore retries as environment variables; new s3fs clients."""
-    env.setenv("AWS_ACCESS_KEY_ID", "testing")
-    env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    env.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    env.setenv("AWS_ENDPOINT_URL", endpoint)
-    env.setenv("AWS_RETRY_MODE", "standard")
-    env.setenv("AWS_MAX_ATTEMPTS", str(max_attempts))
-    s3fs.S3FileSystem.clear_instance_cache()
 
 
 def warc_bytes() -> bytes:

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for `pipelines`
 
 from corpus import CorpusInfo, build_corpus  # noqa: E402
-from floor import corpus_files, run_floor  # noqa: E402
+from floor import run_floor  # noqa: E402
 from measure import Measured, machine_scaling, measure  # noqa: E402
 from reference import run_reference  # noqa: E402
 from seamix_side import run_seamix, write_sources  # noqa: E402
@@ -129,7 +129,7 @@ def main() -> None:
     shutil.rmtree(ref_dir, ignore_errors=True)
     ref = measure(run_reference, str(info.files[0].parent), str(ref_dir), default_model_path(), tokenizer_files,
                   cores=ONE_CORE, log=str(work / "reference.log"))
-    floor = measure(run_floor, corpus_files(info.files[0].parent), cores=ONE_CORE, log=str(work / "floor.log"))
+    floor = measure(run_floor, [str(f) for f in info.files], cores=ONE_CORE, log=str(work / "floor.log"))
     report(info, one, two, ref, floor)
     if args.rss_mb:
         growth_report(work, [float(s) for s in args.rss_mb.split(",")])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 import zlib
 from collections import defaultdict
-from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -88,7 +87,3 @@ def run_floor(files: list[str], tokenizers: tuple[str, ...] = ("gemma3", "qwen3"
         counts["tokens"] += len(pending)
     return {"seconds": dict(seconds), "counts": counts}
 
-
-def corpus_files(folder: Path) -> list[str]:
-    """The corpus WARC files, in order."""
-    return [str(p) for p in sorted(folder.glob("*.warc.gz"))]
