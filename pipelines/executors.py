@@ -23,6 +23,7 @@ import yaml
 from datatrove.pipeline.base import PipelineStep
 
 from pipelines.runner import ExecutorFactory, FileStageStep, done_parts, local_executor
+from pipelines.worker_processes import START_METHODS
 
 ExecutorKind = Literal["local", "ray", "slurm"]
 EXECUTOR_KINDS: tuple[str, ...] = ("local", "ray", "slurm")
@@ -64,10 +65,14 @@ class SlurmOptions:
 
 @dataclass(frozen=True)
 class ExecutorConfig:
-    """The executor kind, how many tasks a stage is split into, and the kind's options."""
+    """The executor kind, how many tasks a stage is split into, and the kind's options.
+
+    ``start_method`` is how the local kind starts its worker processes (fork, forkserver, spawn;
+    None: fork on Linux, forkserver elsewhere)."""
 
     kind: ExecutorKind = "local"
     workers: int = 1
+    start_method: str | None = None
     ray: RayOptions = field(default_factory=RayOptions)
     slurm: SlurmOptions = field(default_factory=SlurmOptions)
 
@@ -76,12 +81,14 @@ class ExecutorConfig:
             raise ValueError(f"executor kind {self.kind!r} is not one of {', '.join(EXECUTOR_KINDS)}")
         if self.workers < 1:
             raise ValueError(f"executor workers must be >= 1, got {self.workers}")
+        if self.start_method is not None and self.start_method not in START_METHODS:
+            raise ValueError(f"executor start_method {self.start_method!r} is not one of {', '.join(START_METHODS)}")
 
 
 def load_executor_config(
     path: str | Path | None = None, kind: str | None = None, workers: int | None = None
 ) -> ExecutorConfig:
-    """The executor settings of YAML file ``path`` (keys: kind, workers, ray: {...}, slurm: {...}),
+    """The executor settings of YAML file ``path`` (keys: kind, workers, start_method, ray: {...}, slurm: {...}),
     with ``kind`` and ``workers`` overriding the file when given."""
     config = ExecutorConfig()
     if path is not None:
@@ -118,7 +125,7 @@ def executor_factory(config: ExecutorConfig) -> ExecutorFactory:
         return lambda pipeline, tasks, logging_dir: ray_executor(pipeline, tasks, logging_dir, config)
     if config.kind == "slurm":
         return lambda pipeline, tasks, logging_dir: SlurmStageExecutor(pipeline, tasks, logging_dir, config)
-    return lambda pipeline, tasks, logging_dir: local_executor(pipeline, tasks, logging_dir, config.workers)
+    return lambda pipeline, tasks, logging_dir: local_executor(pipeline, tasks, logging_dir, config.workers, config.start_method)
 
 
 def ray_executor(pipeline: list[PipelineStep], tasks: int, logging_dir: str, config: ExecutorConfig) -> object:

@@ -27,6 +27,7 @@ from pipelines import storage
 from pipelines.errors import ErrorLog
 from pipelines.parquet_io import AtomicParquetWriter, read_table, write_json_atomic, write_table_atomic
 from pipelines.schema import DROP_SCHEMA
+from pipelines.worker_processes import DEFAULT_START_METHOD, default_signals_in_forked_workers
 
 
 class FileTask(Protocol):
@@ -75,12 +76,16 @@ class StageOutcome:
 ExecutorFactory = Callable[[list[PipelineStep], int, str], object]
 
 
-def local_executor(pipeline: list[PipelineStep], tasks: int, logging_dir: str, workers: int = 1) -> object:
-    """datatrove's LocalPipelineExecutor (in-process when workers == 1)."""
+def local_executor(
+    pipeline: list[PipelineStep], tasks: int, logging_dir: str, workers: int = 1, start_method: str | None = None
+) -> object:
+    """datatrove's LocalPipelineExecutor (in-process when workers == 1; otherwise a pool of processes
+    started with ``start_method``, default DEFAULT_START_METHOD)."""
     from datatrove.executor import LocalPipelineExecutor
 
     return LocalPipelineExecutor(
-        pipeline=pipeline, tasks=tasks, workers=min(workers, tasks), logging_dir=logging_dir, skip_completed=False
+        pipeline=pipeline, tasks=tasks, workers=min(workers, tasks), logging_dir=logging_dir, skip_completed=False,
+        start_method=start_method or DEFAULT_START_METHOD,
     )
 
 
@@ -163,7 +168,8 @@ def run_file_stage(
             executor = local_executor([step], tasks, logging_dir, workers=workers)
         else:
             executor = executor_factory([step], tasks, logging_dir)
-        executor.run()
+        with default_signals_in_forked_workers():
+            executor.run()
     return collect_outcome(task.name, out_dir, [item.part for item in items])
 
 

@@ -1,4 +1,5 @@
-"""The cron path: `dagster job launch` with the shipped instance config reaches SUCCESS, no daemon."""
+"""The cron path: `dagster job launch` with the shipped instance config reaches SUCCESS, no daemon
+(with two local workers, so the stages fork their worker processes inside the run worker)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ def test_job_launch_runs_to_success_without_daemon(tmp_path, monkeypatch):
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "SEAMIX_DATA_ROOT": str(tmp_path / "data")}
+    # two local workers: their processes are forked inside Dagster's run worker (the default start method)
+    executor = tmp_path / "executor.yaml"
+    executor.write_text("kind: local\nworkers: 2\n")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "SEAMIX_DATA_ROOT": str(tmp_path / "data"),
+           "SEAMIX_EXECUTOR_CONFIG": str(executor)}
     dagster = Path(sys.executable).with_name("dagster")
     launch = subprocess.run(
         [str(dagster), "job", "launch", "-w", "workspace.yaml", "-j", "curate_and_mix"],
@@ -39,6 +44,7 @@ def test_job_launch_runs_to_success_without_daemon(tmp_path, monkeypatch):
             time.sleep(2)
     assert status == DagsterRunStatus.SUCCESS
     assert list((tmp_path / "data" / "mixes").rglob("shard-*.parquet"))
+    assert list((tmp_path / "data" / "curate" / "quality").glob("*/_logs/logs/task_00001.log")), "second worker never ran"
 
 
 def _only_run_status(instance: DagsterInstance) -> DagsterRunStatus:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +14,8 @@ import pytest
 
 from pipelines.drops import split_by_reason
 from pipelines.errors import ErrorLog
-from pipelines.runner import WorkItem, part_done, run_file_stage
+from pipelines.runner import WorkItem, local_executor, part_done, run_file_stage
+from pipelines.worker_processes import DEFAULT_START_METHOD, START_METHODS
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,37 @@ def test_changed_config_does_not_reuse_stale_parts(tmp_path):
     assert len(_calls(tmp_path)) == 6
 
 
-def test_two_workers_match_one(tmp_path):
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_two_workers_match_one(tmp_path, start_method):
     items = _inputs(tmp_path, files=4)
     one = run_file_stage(DropOddTask(str(tmp_path)), items, tmp_path / "one", workers=1)
-    two = run_file_stage(DropOddTask(str(tmp_path)), items, tmp_path / "two", workers=2)
+    pool = functools.partial(local_executor, workers=2, start_method=start_method)
+    two = run_file_stage(DropOddTask(str(tmp_path)), items, tmp_path / "two", workers=2, executor_factory=pool)
+    assert sorted(_calls(tmp_path)) == sorted(2 * [f"src/part-{i:05d}" for i in range(4)])
     assert (one.docs_in, one.docs_out, one.dropped) == (two.docs_in, two.docs_out, two.dropped)
     for part in ("src/part-00000", "src/part-00003"):
         assert pq.read_table(tmp_path / "one" / f"{part}.parquet").equals(pq.read_table(tmp_path / "two" / f"{part}.parquet"))
+
+
+HOST_IGNORING_SIGTERM = """
+import signal, sys
+from pathlib import Path
+sys.path[:0] = [{root!r}, {tests!r}]
+from test_runner import DropOddTask, _inputs
+from pipelines.runner import run_file_stage
+
+signal.signal(signal.SIGTERM, lambda signum, frame: None)  # as a host like Dagster's run worker does
+tmp = Path({tmp!r})
+outcome = run_file_stage(DropOddTask(str(tmp)), _inputs(tmp, files=4), tmp / "out", workers=2)
+print(outcome.docs_out)
+"""
+
+
+@pytest.mark.skipif(DEFAULT_START_METHOD != "fork", reason="workers are forked only on Linux")
+def test_forked_workers_end_under_a_host_that_ignores_sigterm(tmp_path):
+    """A pool ends its workers with SIGTERM; forked workers must not keep the host's handler."""
+    tests = Path(__file__).parent
+    script = HOST_IGNORING_SIGTERM.format(root=str(tests.parent), tests=str(tests), tmp=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "24"

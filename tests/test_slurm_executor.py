@@ -127,6 +127,9 @@ def test_bad_executor_settings_name_the_key(tmp_path):
     path.write_text("kind: kubernetes\n")
     with pytest.raises(ValueError, match="kind 'kubernetes' is not one of local, ray, slurm"):
         load_executor_config(path)
+    path.write_text("kind: local\nstart_method: vfork\n")
+    with pytest.raises(ValueError, match="executor.yaml: executor start_method 'vfork' is not one of fork, forkserver, spawn"):
+        load_executor_config(path)
 
 
 def test_slurm_array_run_matches_local(tmp_path, fake_slurm, monkeypatch):
