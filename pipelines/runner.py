@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import pyarrow as pa
@@ -49,6 +49,7 @@ class WorkItem:
     in_path: str
     part: str  # e.g. "fineweb2-sample/part-00003"
     source: str = ""  # registry name of the source the file belongs to
+    size: int | None = None  # bytes of in_path when known (local files), used to balance the tasks
 
 
 @dataclass
@@ -105,7 +106,7 @@ class FileStageStep(PipelineStep):
     def run(self, data, rank: int = 0, world_size: int = 1):
         """Process items rank, rank + world_size, ...; skip parts already done."""
         share_cores(world_size)
-        for item in self.items[rank::world_size]:
+        for item in rank_items(self.items, rank, world_size):
             if part_done(self.out_dir, item.part):
                 continue
             errors = ErrorLog()
@@ -131,6 +132,37 @@ class FileStageStep(PipelineStep):
             self.stat_update("docs_out", value=stats["docs_out"])
             self.stat_update("docs_dropped", value=stats["docs_in"] - stats["docs_out"])
         return data or iter(())
+
+
+def rank_items(items: list[WorkItem], rank: int, world_size: int) -> list[WorkItem]:
+    """The items task ``rank`` of ``world_size`` handles, in their order. When every size is known,
+    items are dealt largest first to the task with the fewest bytes so far (ties: the lower rank),
+    so tasks get about equal input (bench/e2e: round-robin gave one of two workers 6% more);
+    otherwise every ``world_size``-th item from ``rank`` on."""
+    if any(item.size is None for item in items):
+        return items[rank::world_size]
+    loads = [0] * world_size
+    mine = []
+    for index in sorted(range(len(items)), key=lambda i: (-items[i].size, i)):
+        task = loads.index(min(loads))
+        loads[task] += items[index].size
+        if task == rank:
+            mine.append(index)
+    return [items[i] for i in sorted(mine)]
+
+
+def with_local_sizes(items: list[WorkItem]) -> list[WorkItem]:
+    """``items`` with ``size`` filled in for the input files on local disk (others keep None)."""
+    return [replace(item, size=_local_size(item.in_path)) for item in items]
+
+
+def _local_size(path: str) -> int | None:
+    if storage.is_remote(path):
+        return None
+    try:
+        return storage.size(path)
+    except OSError:  # missing: the task reports it when it opens the file
+        return None
 
 
 def share_cores(workers: int) -> None:
@@ -162,7 +194,7 @@ def run_file_stage(
     todo = [item for item in items if item.part not in done]
     if todo:
         tasks = max(1, min(workers, len(todo)))
-        step = FileStageStep(task, todo, out_dir, keep_dropped_text)
+        step = FileStageStep(task, with_local_sizes(todo), out_dir, keep_dropped_text)
         logging_dir = storage.join(out_dir, "_logs")
         if executor_factory is None:
             executor = local_executor([step], tasks, logging_dir, workers=workers)

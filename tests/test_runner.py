@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.drops import split_by_reason
 from pipelines.errors import ErrorLog
-from pipelines.runner import WorkItem, local_executor, part_done, run_file_stage
+from pipelines.runner import WorkItem, local_executor, part_done, rank_items, run_file_stage
 from pipelines.worker_processes import DEFAULT_START_METHOD, START_METHODS
 
 
@@ -130,3 +130,14 @@ def test_forked_workers_end_under_a_host_that_ignores_sigterm(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-1] == "24"
+
+
+def test_tasks_get_about_equal_bytes_and_every_item_once():
+    sizes = [90, 10, 40, 40, 30, 30, 20, 20]
+    items = [WorkItem(f"f{i}", f"src/part-{i:05d}", "src", size) for i, size in enumerate(sizes)]
+    ranks = [rank_items(items, rank, 2) for rank in range(2)]
+    assert sorted(item.part for rank in ranks for item in rank) == sorted(item.part for item in items)
+    assert [sum(item.size for item in rank) for rank in ranks] == [140, 140]
+    assert ranks[0] == sorted(ranks[0], key=items.index), "a task keeps the items' order"
+    unsized = [WorkItem(f"f{i}", f"src/part-{i:05d}") for i in range(5)]
+    assert [item.in_path for item in rank_items(unsized, 1, 2)] == ["f1", "f3"]
