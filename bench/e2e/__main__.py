@@ -7,8 +7,8 @@ libraries, on the same WARC corpus, in one run.
 Builds (once) a corpus of ``--mb`` MB of HTML from the real WARCs in ../shared/realdata (see
 corpus.py), then runs, each in its own measured process:
 
-* seamix, 1 worker pinned to one core, then 2 workers on two cores (every stage in its own
-  process, as Dagster runs one asset per step);
+* seamix, 1 worker pinned to one core and 2 workers on two cores, twice each in the order
+  1, 2, 2, 1 (every stage in its own process, as a Dagster run of one asset);
 * the datatrove reference (reference.py), pinned to one core;
 * the floor (floor.py): the bare libraries in one loop, pinned to one core;
 * seamix, 1 worker, on corpora of each ``--rss-mb`` size, to show peak RSS as input grows, and
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root
 
 from corpus import CorpusInfo, build_corpus  # noqa: E402
 from floor import run_floor  # noqa: E402
-from measure import Measured, machine_scaling, measure  # noqa: E402
+from measure import Measured, machine_scaling, mean_of, measure  # noqa: E402
 from reference import run_reference  # noqa: E402
 from seamix_side import run_seamix, write_sources  # noqa: E402
 
@@ -53,6 +53,18 @@ def seamix_run(work: Path, info: CorpusInfo, workers: int, cores: set[int]) -> d
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     return run_seamix(write_sources(info.files, root / "sources.yaml"), root / "data", workers, cores)
+
+
+def seamix_one_and_two_workers(work: Path, info: CorpusInfo) -> tuple[dict[str, Measured], dict[str, Measured]]:
+    """seamix on 1 worker and on 2, each twice in the order 1, 2, 2, 1 (so that a drift in the shared
+    machine's speed weighs on both alike); per stage, the mean of the two runs."""
+    runs: dict[int, list[dict[str, Measured]]] = {1: [], 2: []}
+    for workers in (1, 2, 2, 1):
+        runs[workers].append(seamix_run(work, info, workers, ONE_CORE if workers == 1 else TWO_CORES))
+    for workers, repeats in runs.items():
+        walls = ", ".join(f"{sum(m.wall for m in run.values()):.1f} s" for run in repeats)
+        print(f"seamix, {workers} worker{'s' * (workers > 1)}, end to end: {walls} (order 1, 2, 2, 1 workers; the tables show means)")
+    return tuple({stage: mean_of([run[stage] for run in repeats]) for stage in CURATE_STAGES} for repeats in runs.values())
 
 
 def _row(label: str, seconds: float, docs: int | None, mb: float, rss: float | None = None, extra: str = "") -> str:
@@ -122,8 +134,7 @@ def main() -> None:
           f"({sum(f.stat().st_size for f in info.files) / 1e6:.0f} MB gzip), planted duplicates: "
           f"{info.exact_duplicates} exact, {info.near_duplicates} near")
     print(f"machine scaling: two parallel CPU-bound loops run {machine_scaling():.2f}x one (the ceiling for 2 workers)")
-    one = seamix_run(work, info, 1, ONE_CORE)
-    two = seamix_run(work, info, 2, TWO_CORES)
+    one, two = seamix_one_and_two_workers(work, info)
     tokenizer_files = [str(resolve_tokenizer(name)) for name in ("gemma3", "qwen3")]
     ref_dir = work / "reference"
     shutil.rmtree(ref_dir, ignore_errors=True)

@@ -26,6 +26,12 @@ class Measured:
     result: Any = field(default=None)
 
 
+def mean_of(runs: list[Measured]) -> Measured:
+    """Mean wall and CPU time of repeated runs of the same work, their largest peak RSS, the first result."""
+    return Measured(statistics.mean(r.wall for r in runs), statistics.mean(r.cpu for r in runs),
+                    max(r.peak_rss_mb for r in runs), runs[0].result)
+
+
 def cpu_seconds() -> float:
     """User + system CPU time of this process and its waited-for children so far."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
