@@ -1,6 +1,6 @@
 """The floor: the same work done by the bare libraries in one tight loop, no framework, no files
 in between: FastWARC parse, Resiliparse extract, fastText predict, word segmentation (ICU /
-jieba, whitespace for spaced languages), datasketch MinHash + MinHashLSH, `tokenizers`
+rjieba, whitespace for spaced languages), datasketch MinHash + MinHashLSH, `tokenizers`
 encode_batch for Gemma 3 and Qwen3. Every call is timed into its stage. Like seamix, fastText
 sees the first ``MAX_CHARS`` characters of a document."""
 

@@ -84,7 +84,7 @@ class QualityTask:
 
     def fingerprint(self) -> str:
         config = sorted(load_quality_config(self.quality_config).items())
-        return f"quality-v2|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
+        return f"quality-v3|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         config = load_quality_config(self.quality_config)
