@@ -18,6 +18,8 @@ import yaml
 from datatrove.pipeline.filters.gopher_repetition_filter import find_duplicates
 from datatrove.utils.text import PUNCTUATION_SET, TERMINAL_PUNCTUATION
 
+_PUNCTUATION = "".join(PUNCTUATION_SET)  # for str.strip: a word of punctuation only strips to ""
+
 from pipelines.drops import split_by_reason
 from pipelines.languages import lookup
 from pipelines.ngram_repetition import NgramRepetition
@@ -164,7 +166,7 @@ def _assess(text: str, language: str, t: QualityThresholds) -> tuple[str | None,
     if reason:
         return reason, 0
     words = segment_words(text, language)
-    content = {w for w in set(words) if any(ch not in PUNCTUATION_SET for ch in w)}  # each distinct word once
+    content = {w for w in set(words) if w.strip(_PUNCTUATION)}  # each distinct word once; not punctuation only
     content_words = [w for w in words if w in content]
     reason = _gopher_quality_reason(text, words, content_words, content, t) or _repetition_reason(text, words, t)
     if reason is None and len(lines) / len(content_words) > t.max_newline_word_ratio:
@@ -228,7 +230,7 @@ def _gopher_quality_reason(
         return "gopher_word_length_high"
     if max(text.count("#"), sum(text.count(e) for e in _ELLIPSES)) / len(words) > t.max_symbol_word_ratio:
         return "gopher_symbol_ratio"
-    alpha = {w for w in distinct if any(ch.isalpha() for ch in w)}
+    alpha = {w for w in distinct if w.isalpha() or any(ch.isalpha() for ch in w)}  # isalpha(): all letters, in C
     if sum(map(alpha.__contains__, content_words)) / n < t.min_alpha_words_ratio:
         return "gopher_alpha_words"
     present = {w.lower() for w in distinct}
