@@ -14,6 +14,7 @@ folder is wiped instead of silently reusing stale parts.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -141,11 +142,11 @@ def rank_items(items: list[WorkItem], rank: int, world_size: int) -> list[WorkIt
     otherwise every ``world_size``-th item from ``rank`` on."""
     if any(item.size is None for item in items):
         return items[rank::world_size]
-    loads = [0] * world_size
+    loads = [(0, task) for task in range(world_size)]  # a heap of (bytes so far, task)
     mine = []
     for index in sorted(range(len(items)), key=lambda i: (-items[i].size, i)):
-        task = loads.index(min(loads))
-        loads[task] += items[index].size
+        load, task = heapq.heappop(loads)
+        heapq.heappush(loads, (load + items[index].size, task))
         if task == rank:
             mine.append(index)
     return [items[i] for i in sorted(mine)]
