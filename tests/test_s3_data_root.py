@@ -1,7 +1,8 @@
 """A data root on S3 (moto's server on loopback): every curation stage, pool, plan and mix write their
 parts, done markers, datatrove logs, shards and manifest into the bucket and nothing into the local
 working directory; the shards equal those of the same run on a local data root, the DuckDB catalog
-(a local file) queries the bucket, and a re-run skips parts whose done marker is there."""
+(a local file) queries the bucket, and a re-run skips parts whose done marker is there. Two forked
+local workers write the same parts to the bucket as one."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pipelines import storage
 from pipelines.catalog import query, refresh_catalog
 from pipelines.curate.config import CurateConfig
 from pipelines.curate.run import run_curate_stage
+from pipelines.executors import ExecutorConfig
 from pipelines.layout import CURATE_STAGES, DataLayout
 from pipelines.mix.spec import load_mix_spec
 from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
@@ -139,3 +141,22 @@ def test_remote_root_catalog_defaults_to_a_local_cache_file(monkeypatch: pytest.
     assert Path(remote.duckdb_path).parent == tmp_path / "cache" / "catalogs"
     assert remote.duckdb_path != DataLayout.at("s3://bucket/other").duckdb_path
     assert DataLayout.at(f"file://{tmp_path}").duckdb_path == str(tmp_path / "seamix.duckdb")
+
+
+def test_two_forked_workers_write_the_same_parts_to_the_bucket(s3_env, tmp_path: Path) -> None:
+    """The workers are forked after this process has used s3fs (its event-loop thread included)."""
+    sources = split_sample_pile(tmp_path / "inputs", lines_per_file=8, languages=("th", "vi"))
+    fs = s3fs.S3FileSystem()
+    parts = {}
+    for workers in (1, 2):
+        root = f"{BUCKET}/runs/workers-{workers}"
+        config = CurateConfig(sources_file=str(sources), data_root=f"s3://{root}", tokenizers=("gemma3",),
+                              executor=ExecutorConfig(workers=workers))
+        for stage in CURATE_STAGES:
+            run_curate_stage(stage, config)
+        keys = [k for k in fs.find(f"{root}/curate") if k.endswith(".parquet")]
+        parts[workers] = {k[len(root):]: fs.cat_file(k) for k in keys}
+        logs = {k.rsplit("/", 1)[-1] for k in fs.find(f"{root}/curate/tokens/pile/_logs/logs")}
+    assert len(parts[1]) > 2 * len(CURATE_STAGES)
+    assert parts[2] == parts[1]
+    assert logs == {"task_00000.log", "task_00001.log"}, "the last run used two workers"
