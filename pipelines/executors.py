@@ -2,8 +2,8 @@
 
 :func:`executor_factory` turns an :class:`ExecutorConfig` into the ``ExecutorFactory`` that
 :func:`pipelines.runner.run_file_stage` calls once per stage. Every kind runs the same
-``FileStageStep``; ``workers`` is the number of datatrove tasks a stage is split into (each task
-takes every ``workers``-th part) and, for the local kind, the number of processes.
+``FileStageStep``; ``workers`` is the number of datatrove tasks a stage is split into (which parts
+each task takes: :func:`pipelines.runner.rank_items`) and, for the local kind, the number of processes.
 
 Ray and Slurm workers read the stage inputs and write the parts themselves, so the data root
 (and the source files) must be on a filesystem every node mounts at the same path, and seamix

@@ -18,14 +18,13 @@ import yaml
 from datatrove.pipeline.filters.gopher_repetition_filter import find_duplicates
 from datatrove.utils.text import PUNCTUATION_SET, TERMINAL_PUNCTUATION
 
-_PUNCTUATION = "".join(PUNCTUATION_SET)  # for str.strip: a word of punctuation only strips to ""
-
 from pipelines.drops import split_by_reason
 from pipelines.languages import lookup
 from pipelines.ngram_repetition import NgramRepetition
 from pipelines.segment import words as segment_words
 
 DEFAULT_CONFIG = Path(__file__).with_name("quality_defaults.yaml")
+_PUNCTUATION = "".join(PUNCTUATION_SET)  # for str.strip: a word of punctuation only strips to ""
 DEFAULT = "default"
 
 _LINE_END = tuple(TERMINAL_PUNCTUATION) + ('"', "'", "”", "’", "»", "」", "』", "）", ")")

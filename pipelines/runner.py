@@ -105,7 +105,7 @@ class FileStageStep(PipelineStep):
         self.keep_dropped_text = keep_dropped_text
 
     def run(self, data, rank: int = 0, world_size: int = 1):
-        """Process items rank, rank + world_size, ...; skip parts already done."""
+        """Process the items :func:`rank_items` gives this rank; skip parts already done."""
         share_cores(world_size)
         for item in rank_items(self.items, rank, world_size):
             if part_done(self.out_dir, item.part):

@@ -1,5 +1,5 @@
-"""seamix's curate pipeline over the corpus, one stage per measured process (as Dagster runs one
-asset per step), with the shipped defaults: resiliparse, lid.176.ftz + the Malay/Indonesian second
+"""seamix's curate pipeline over the corpus, one stage per measured process (as a Dagster run of
+one asset), with the shipped defaults: resiliparse, lid.176.ftz + the Malay/Indonesian second
 stage, per-language quality filters, exact + MinHash dedup, Gemma 3 and Qwen3 token counts."""
 
 from __future__ import annotations
