@@ -11,8 +11,8 @@ import dagster as dg
 
 from assets.jobs import curate_and_mix_job
 from assets.resources import SeamixSettings
-from pipelines.sources import list_input_files
-from pipelines.sources.config import load_sources
+from pipelines.ingest.config import load_sources
+from pipelines.ingest.files import list_input_files
 
 nightly_schedule = dg.ScheduleDefinition(
     name="nightly_curate_and_mix",

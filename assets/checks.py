@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.curate_assets import ASSET_NAMES
 from assets.resources import SeamixSettings
-from pipelines.health import drop_rate, language_purity
+from pipelines.outputs.health import drop_rate, language_purity
 
 #: Highest acceptable share of documents a stage drops.
 DROP_RATE_BANDS = {"langid": 0.5, "quality": 0.7}

@@ -6,9 +6,9 @@ from assets.metadata import stage_metadata, table_metadata
 from assets.partitions import selected_sources, source_partitions
 from assets.resources import SeamixSettings
 from pipelines.curate.run import run_curate_stage
-from pipelines.layout import CURATE_STAGES
-from pipelines.parquet_io import parquet_parts
-from pipelines.pool import build_pool
+from pipelines.mix.pool import build_pool
+from pipelines.storage.layout import CURATE_STAGES
+from pipelines.storage.parquet_io import parquet_parts
 
 ASSET_NAMES = {
     "ingest": "ingested_documents",

@@ -3,7 +3,7 @@
 import dagster as dg
 import pyarrow as pa
 
-from pipelines.runner import StageOutcome
+from pipelines.runtime.runner import StageOutcome
 
 
 def table_metadata(table: pa.Table) -> dg.TableMetadataValue:

@@ -6,11 +6,17 @@ from assets.curate_assets import ASSET_NAMES
 from assets.metadata import composition_chart, table_metadata
 from assets.resources import SeamixSettings
 from pipelines import storage
-from pipelines.catalog import refresh_catalog
 from pipelines.mix.spec import load_mix_spec
-from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
-from pipelines.parquet_io import read_table
-from pipelines.report import format_report
+from pipelines.mix.stages import (
+    build_pool_stage,
+    mix_stage,
+    plan_stage,
+    report_stage,
+    shard_dir,
+)
+from pipelines.outputs.catalog import refresh_catalog
+from pipelines.outputs.tables import format_report
+from pipelines.storage.parquet_io import read_table
 
 
 @dg.asset(group_name="pool", deps=[ASSET_NAMES["tokens"]])

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.resources import SeamixSettings
-from pipelines.sources.config import load_sources
+from pipelines.ingest.config import load_sources
 
 source_partitions = dg.StaticPartitionsDefinition([s.name for s in load_sources(SeamixSettings().sources_file)])
 

@@ -7,9 +7,9 @@ import dagster as dg
 
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.dedup.config import DedupConfig
-from pipelines.executors import load_executor_config
-from pipelines.extract import ExtractOptions
-from pipelines.layout import DataLayout
+from pipelines.extract.html import ExtractOptions
+from pipelines.runtime.executors import load_executor_config
+from pipelines.storage.layout import DataLayout
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -33,12 +33,12 @@ import urllib3
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from cc_fixtures import Page, RangeServer, index_rows, write_index, write_warc  # noqa: E402
 
-from pipelines.errors import ErrorLog  # noqa: E402
-from pipelines.sources.cc_index import build_work_list  # noqa: E402
-from pipelines.sources.cc_index_reader import read_cc_index  # noqa: E402
-from pipelines.sources.cc_selection import CcIndexSelection  # noqa: E402
-from pipelines.sources.config import SourceConfig  # noqa: E402
-from pipelines.sources.warc import read_warc  # noqa: E402
+from pipelines.ingest.commoncrawl.index import build_work_list  # noqa: E402
+from pipelines.ingest.commoncrawl.index_reader import read_cc_index  # noqa: E402
+from pipelines.ingest.commoncrawl.selection import CcIndexSelection  # noqa: E402
+from pipelines.ingest.config import SourceConfig  # noqa: E402
+from pipelines.ingest.warc import read_warc  # noqa: E402
+from pipelines.runtime.problems import ErrorLog  # noqa: E402
 
 CRAWL = "CC-MAIN-2024-10"
 SEA = ("tha", "vie", "ind", "msa", "tgl", "tam", "mya", "khm", "lao")

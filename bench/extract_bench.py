@@ -1,4 +1,4 @@
-"""Benchmark: HTML -> text with Resiliparse vs Trafilatura (pipelines.extract.html_to_text) on the
+"""Benchmark: HTML -> text with Resiliparse vs Trafilatura (pipelines.extract.html.html_to_text) on the
 real web archives in ../shared/realdata/warc, in one run.
 
 The HTML responses of every readable ``*.warc(.gz)`` file are read once with the seamix WARC
@@ -16,9 +16,10 @@ import re
 import time
 from pathlib import Path
 
-from pipelines.errors import ErrorLog
-from pipelines.extract import EXTRACTORS, html_to_text
-from pipelines.sources import SourceConfig, read_documents
+from pipelines.extract.html import EXTRACTORS, html_to_text
+from pipelines.ingest.config import SourceConfig
+from pipelines.ingest.readers import read_documents
+from pipelines.runtime.problems import ErrorLog
 
 DEFAULT_WARC_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "warc"
 

@@ -2,7 +2,7 @@
 archives in ../shared/realdata/warc, in one run.
 
 * seamix: ``pipelines.sources.read_documents`` (FastWARC, charset detection) then
-  ``pipelines.extract.extract_batch`` (Resiliparse, or ``--seamix-extractor trafilatura``);
+  ``pipelines.extract.html.extract_batch`` (Resiliparse, or ``--seamix-extractor trafilatura``);
 * datatrove: its own ``WarcReader`` (warcio, cchardet, python-magic) then its ``Trafilatura``
   extractor (which runs trafilatura in a sandbox subprocess), chained as a datatrove pipeline.
 
@@ -44,9 +44,10 @@ def run_seamix(files: list[str], repeat: int, extractor: str) -> dict[str, float
     """Read and extract every file ``repeat`` times; counts are of all passes."""
     import pyarrow as pa
 
-    from pipelines.errors import ErrorLog
-    from pipelines.extract import ExtractOptions, extract_batch
-    from pipelines.sources import SourceConfig, read_documents
+    from pipelines.extract.html import ExtractOptions, extract_batch
+    from pipelines.ingest.config import SourceConfig
+    from pipelines.ingest.readers import read_documents
+    from pipelines.runtime.problems import ErrorLog
 
     options = ExtractOptions(extractor=extractor)
     docs_in = docs_out = chars = 0

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipelines.token_counts import add_token_counts
-from pipelines.tokenizer_registry import load_tokenizer, resolve_tokenizer
+from pipelines.tokens.counts import add_token_counts
+from pipelines.tokens.registry import load_tokenizer, resolve_tokenizer
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 

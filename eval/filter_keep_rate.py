@@ -1,5 +1,5 @@
 """Keep rates of the langid and quality stages on clean real text, per language, with the shipped
-settings (pipelines/quality_defaults.yaml): NTREX-128 news documents and public-domain novels cut
+settings (pipelines/quality/defaults.yaml): NTREX-128 news documents and public-domain novels cut
 into ~2000-character documents.
 
 Run: ``python -m eval.filter_keep_rate`` (needs ../shared/realdata)."""
@@ -13,10 +13,18 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from eval.realdata import BOOK_FILES, BOOKS, NTREX, NTREX_FILES, book_documents, missing, ntrex_documents
-from pipelines.langid import LanguageIdentifier, langid_batch
-from pipelines.normalize import normalize_text
-from pipelines.quality import load_quality_config, quality_reason, thresholds_for
+from eval.realdata import (
+    BOOK_FILES,
+    BOOKS,
+    NTREX,
+    NTREX_FILES,
+    book_documents,
+    missing,
+    ntrex_documents,
+)
+from pipelines.langid.identify import LanguageIdentifier, langid_batch
+from pipelines.langid.normalize import normalize_text
+from pipelines.quality.rules import load_quality_config, quality_reason, thresholds_for
 
 
 @dataclass(frozen=True)

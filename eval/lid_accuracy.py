@@ -12,11 +12,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eval.realdata import LINGUA, LINGUA_FILES, NTREX, NTREX_FILES, lingua_sentences, missing, ntrex_documents
-from pipelines.close_pairs import INDONESIAN, MALAY
-from pipelines.langid import LanguageIdentifier
-from pipelines.normalize import normalize_text
-
+from eval.realdata import (
+    LINGUA,
+    LINGUA_FILES,
+    NTREX,
+    NTREX_FILES,
+    lingua_sentences,
+    missing,
+    ntrex_documents,
+)
+from pipelines.langid.close_pairs import INDONESIAN, MALAY
+from pipelines.langid.identify import LanguageIdentifier
+from pipelines.langid.normalize import normalize_text
 
 #: Well-known spelling and word-choice differences (Malaysian form, Indonesian form), used only to
 #: audit the gold labels of the test sets, never by the classifier.

@@ -6,18 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipelines.catalog import query, refresh_catalog
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
 from pipelines.dedup.config import DedupConfig
-from pipelines.executors import EXECUTOR_KINDS, load_executor_config
-from pipelines.extract import EXTRACTORS, ExtractOptions
-from pipelines.layout import CURATE_STAGES, DataLayout
+from pipelines.extract.html import EXTRACTORS, ExtractOptions
+from pipelines.ingest.commoncrawl.worklists import (
+    build_source_work_lists,
+    dry_run_sources,
+)
 from pipelines.mix.spec import MixSpec, load_mix_spec
-from pipelines.mixing import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
-from pipelines.progress import ProgressBars
-from pipelines.report import format_report, format_table
-from pipelines.sources.cc_worklists import build_source_work_lists, dry_run_sources
+from pipelines.mix.stages import (
+    build_pool_stage,
+    mix_stage,
+    plan_stage,
+    report_stage,
+    shard_dir,
+)
+from pipelines.outputs.catalog import query, refresh_catalog
+from pipelines.outputs.tables import format_report, format_table
+from pipelines.runtime.executors import EXECUTOR_KINDS, load_executor_config
+from pipelines.runtime.progress import ProgressBars
+from pipelines.storage.layout import CURATE_STAGES, DataLayout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,8 +186,8 @@ def _cc_work_list(args: argparse.Namespace) -> int:
 
 
 def _fetch_models(args: argparse.Namespace) -> int:
-    from pipelines.langid import default_model_path
-    from pipelines.tokenizer_registry import resolve_tokenizer
+    from pipelines.langid.identify import default_model_path
+    from pipelines.tokens.registry import resolve_tokenizer
 
     for name in DEFAULT_TOKENIZERS:
         print(f"tokenizer {name}: {resolve_tokenizer(name)}")

@@ -35,9 +35,9 @@ from measure import Measured, machine_scaling, mean_of, measure  # noqa: E402
 from reference import run_reference  # noqa: E402
 from seamix_side import run_seamix, write_sources  # noqa: E402
 
-from pipelines.langid import default_model_path  # noqa: E402
-from pipelines.layout import CURATE_STAGES  # noqa: E402
-from pipelines.tokenizer_registry import resolve_tokenizer  # noqa: E402
+from pipelines.langid.identify import default_model_path  # noqa: E402
+from pipelines.storage.layout import CURATE_STAGES  # noqa: E402
+from pipelines.tokens.registry import resolve_tokenizer  # noqa: E402
 
 ONE_CORE, TWO_CORES = {0}, {0, 1}
 

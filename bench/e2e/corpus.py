@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
-
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
-from pipelines.normalize import normalize_text
+from pipelines.langid.normalize import normalize_text
 
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 NTREX = {

@@ -15,10 +15,10 @@ from fastwarc.warc import ArchiveIterator, WarcRecordType
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
-from pipelines.langid import MAX_CHARS, default_model_path
-from pipelines.languages import is_spaced, lookup
-from pipelines.segment import words
-from pipelines.tokenizer_registry import load_tokenizer
+from pipelines.langid.identify import MAX_CHARS, default_model_path
+from pipelines.langid.languages import is_spaced, lookup
+from pipelines.quality.segment import words
+from pipelines.tokens.registry import load_tokenizer
 
 NUM_PERM, NGRAM, BATCH = 120, 5, 1000
 

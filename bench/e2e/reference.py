@@ -21,7 +21,6 @@ from pathlib import Path
 
 import datatrove.pipeline.base
 import numpy as np
-
 from datatrove.data import Document
 from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.base import PipelineStep
@@ -46,8 +45,8 @@ from datatrove.pipeline.tokens import TokensCounter
 from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer
 
-from pipelines.languages import canonical
-from pipelines.quality import load_quality_config, thresholds_for
+from pipelines.langid.languages import canonical
+from pipelines.quality.rules import load_quality_config, thresholds_for
 
 #: lid.176 label -> the language argument datatrove's filters get for it.
 FILTER_LANGUAGES = {"en": "en", "zh": "zh", "id": "id", "ms": "ms", "tl": "fil", "vi": "vi", "th": "th",

@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from measure import Measured, measure
+
 from pipelines.curate.config import CurateConfig
 from pipelines.curate.run import run_curate_stage
-from pipelines.executors import ExecutorConfig
-from pipelines.layout import CURATE_STAGES
+from pipelines.runtime.executors import ExecutorConfig
+from pipelines.storage.layout import CURATE_STAGES
 
 
 def write_sources(files: list[Path], path: Path) -> Path:

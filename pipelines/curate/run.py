@@ -11,14 +11,24 @@ from typing import TYPE_CHECKING
 
 from pipelines import storage
 from pipelines.curate.config import CurateConfig
-from pipelines.curate.ingest_task import IngestTask
-from pipelines.curate.transform_tasks import ExtractTask, LangidTask, QualityTask, TokensTask
-from pipelines.executors import executor_factory as make_executor_factory
-from pipelines.layout import CURATE_STAGES, DataLayout
-from pipelines.parquet_io import parquet_parts
-from pipelines.progress import ProgressCallback, with_progress
-from pipelines.runner import ExecutorFactory, FileTask, StageOutcome, WorkItem, merge_outcomes, run_file_stage
-from pipelines.sources.config import SourceConfig, load_sources
+from pipelines.extract.task import ExtractTask
+from pipelines.ingest.config import SourceConfig, load_sources
+from pipelines.ingest.task import IngestTask
+from pipelines.langid.task import LangidTask
+from pipelines.quality.task import QualityTask
+from pipelines.runtime.executors import executor_factory as make_executor_factory
+from pipelines.runtime.progress import ProgressCallback, with_progress
+from pipelines.runtime.runner import (
+    ExecutorFactory,
+    FileTask,
+    StageOutcome,
+    WorkItem,
+    merge_outcomes,
+    run_file_stage,
+)
+from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage.parquet_io import parquet_parts
+from pipelines.tokens.task import TokensTask
 
 if TYPE_CHECKING:  # the dedup modules load datasketch and SciPy: only the dedup stage imports them
     from pipelines.dedup.clusters import DedupSummary
@@ -67,7 +77,7 @@ def run_curate_stage(
     layout = DataLayout.at(config.data_root)
     selected = select_sources(config, None if stage == "dedup" else sources)
     if stage == "dedup":
-        from pipelines.curate.dedup_stage import run_dedup
+        from pipelines.dedup.stage import run_dedup
 
         items = [item for s in selected for item in _previous_items(layout, stage, s.name)]
         outcome, summary = run_dedup(

@@ -7,8 +7,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import storage
-from pipelines.drops import split_by_reason
-from pipelines.parquet_io import read_table
+from pipelines.runtime.drops import split_by_reason
+from pipelines.storage.parquet_io import read_table
 
 CLUSTER_SIZE_COLUMN = "minhash_cluster_size"
 

@@ -33,7 +33,7 @@ from pipelines import storage
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signatures import band_column, signature_schema
 from pipelines.dedup.union_find import UnionFind
-from pipelines.parquet_io import read_schema
+from pipelines.storage.parquet_io import read_schema
 
 DUPLICATES_SCHEMA = pa.schema(
     [

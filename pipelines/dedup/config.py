@@ -23,7 +23,7 @@ class DedupConfig:
     """How documents are shingled, signed and grouped into near-duplicate clusters."""
 
     ngram_size: int = 5  # word n-grams for spaced languages
-    char_ngram_size: int = 5  # character n-grams for unspaced ones (pipelines.languages.is_spaced(code) is False)
+    char_ngram_size: int = 5  # character n-grams for unspaced ones (pipelines.langid.languages.is_spaced(code) is False)
     num_perm: int = 120
     bands: int = 20
     rows: int = 6  # bands * rows must equal num_perm

@@ -22,8 +22,8 @@ from datasketch import MinHash
 
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.shingles import char_shingles, exact_hash, word_shingles
-from pipelines.parquet_io import parquet_file
-from pipelines.languages import is_spaced
+from pipelines.langid.languages import is_spaced
+from pipelines.storage.parquet_io import parquet_file
 
 INPUT_COLUMNS = ("id", "text", "source", "language", "n_chars")
 

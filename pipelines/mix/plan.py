@@ -15,7 +15,14 @@ from math import floor
 import pyarrow as pa
 
 from pipelines.mix.quotas import largest_remainder
-from pipelines.mix.spec import ANY_SOURCE, SPLIT_WEIGHTS, MixRow, MixSpec, MixSpecError, validate_against_pool
+from pipelines.mix.spec import (
+    ANY_SOURCE,
+    SPLIT_WEIGHTS,
+    MixRow,
+    MixSpec,
+    MixSpecError,
+    validate_against_pool,
+)
 
 PLAN_SCHEMA = pa.schema(
     [

@@ -22,7 +22,7 @@ from pipelines.mix.manifest import MANIFEST_NAME, build_manifest, write_manifest
 from pipelines.mix.plan import InfeasiblePlanError
 from pipelines.mix.shards import SHARD_PATTERN, ShardWriter, shard_name
 from pipelines.mix.spec import MixSpec
-from pipelines.parquet_io import read_schema
+from pipelines.storage.parquet_io import read_schema
 
 DOCUMENT_COLUMNS = ("id", "text", "url", "source", "language")
 _PLAN_COLUMNS = ("row_id", "group", "language", "mix_source", "target_tokens", "available_tokens",

@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import storage
-from pipelines.checksums import file_sha256
 from pipelines.mix.spec import ShardConfig
+from pipelines.storage.checksums import file_sha256
 
 SHARD_PATTERN = "shard-*.parquet"
 

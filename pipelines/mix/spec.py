@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from pipelines.languages import UnknownLanguageError, canonical
+from pipelines.langid.languages import UnknownLanguageError, canonical
 from pipelines.mix.quotas import largest_remainder
 from pipelines.schema import token_column
 

@@ -1,0 +1,74 @@
+"""Config files as data with a schema: YAML read once, validated by a pydantic model, every error
+naming the file, the entry and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+#: Characters an identifier (mix, source and row names) may use; also not "." or "..".
+IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+class ConfigError(ValueError):
+    """A config file is missing, not YAML, or has an invalid entry; the message names file, entry and field."""
+
+
+class StrictModel(BaseModel):
+    """Base of every config model: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_identifier(value: str) -> str:
+    """``value`` when it is a safe name for a folder (letters, digits, '.', '_', '-'; not '.' or '..')."""
+    if not value or value in (".", "..") or not set(value) <= IDENTIFIER_CHARS:
+        raise ValueError(
+            f"{value!r} is not a valid name: use letters, digits, '.', '_' and '-' only (not '.' or '..'); "
+            "names become folder names under the data root"
+        )
+    return value
+
+
+#: A name that becomes a folder under the data root (mixes, sources, rows).
+Identifier = Annotated[str, AfterValidator(check_identifier)]
+
+
+def read_yaml(path: str | Path) -> Any:
+    """The parsed YAML of ``path``; a missing file or invalid YAML is a ConfigError naming it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as a UTF-8 YAML file ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+
+
+def validate(model: type[Model], data: Any, where: str, context: dict[str, Any] | None = None) -> Model:
+    """``data`` validated as ``model``; errors become one ConfigError naming ``where`` and each field."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {describe_errors(exc)}") from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """pydantic's errors as ``field 'a.b': message`` clauses joined by '; '."""
+    clauses = []
+    for error in exc.errors(include_url=False):
+        location = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        clauses.append(f"field '{location}': {message}" if location else message)
+    return "; ".join(clauses)

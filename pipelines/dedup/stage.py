@@ -1,0 +1,92 @@
+"""Dedup stage: signatures per part → duplicate clusters over all parts → filter each part.
+
+Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2 groups band
+hashes out of core in DuckDB within each language across all sources. DuckDB's database and spill
+files need a local folder: ``work_dir/duckdb`` for a local data root, a temporary folder otherwise."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines import storage
+from pipelines.dedup.apply import apply_dedup
+from pipelines.dedup.clusters import DedupSummary, find_duplicates
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.signatures import write_signatures
+from pipelines.runtime.drops import empty_drops
+from pipelines.runtime.problems import ErrorLog
+from pipelines.runtime.runner import (
+    ExecutorFactory,
+    StageOutcome,
+    WorkItem,
+    merge_outcomes,
+    run_file_stage,
+)
+from pipelines.storage.checksums import file_sha256
+
+
+@dataclass(frozen=True)
+class SignatureTask:
+    """Exact hash + MinHash band hashes of every document of a part."""
+
+    config: DedupConfig
+    name: str = "dedup-signatures"
+
+    def fingerprint(self) -> str:
+        return repr(self.config)
+
+    def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        with tempfile.TemporaryDirectory(prefix="seamix-sig-") as tmp:
+            out = str(Path(tmp) / "signatures.parquet")
+            write_signatures(item.in_path, out, self.config)
+            yield pq.read_table(out), empty_drops()
+
+
+@dataclass(frozen=True)
+class DedupApplyTask:
+    """Keeps cluster survivors and singletons, adds ``minhash_cluster_size``."""
+
+    duplicates_path: str
+    duplicates_fingerprint: str
+    name: str = "dedup"
+
+    def fingerprint(self) -> str:
+        return self.duplicates_fingerprint
+
+    def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        yield apply_dedup(item.in_path, self.duplicates_path)
+
+
+def run_dedup(
+    items: list[WorkItem],
+    out_dir: str,
+    work_dir: str,
+    config: DedupConfig,
+    workers: int = 1,
+    executor_factory: ExecutorFactory | None = None,
+    keep_dropped_text: bool = False,
+) -> tuple[StageOutcome, DedupSummary]:
+    """Run the three dedup phases over ``items`` (all sources) into ``out_dir/<source>/``."""
+    by_source: dict[str, list[WorkItem]] = {}
+    for item in items:
+        by_source.setdefault(item.source, []).append(item)
+    signature_parts = []
+    for source, source_items in sorted(by_source.items()):
+        task = SignatureTask(config)
+        folder = storage.join(work_dir, "signatures", source)
+        signature_parts += run_file_stage(task, source_items, folder, workers, executor_factory).parts
+    duplicates_path = storage.join(work_dir, "duplicates.parquet")
+    with storage.scratch_dir(storage.join(work_dir, "duckdb")) as duckdb_dir:
+        summary = find_duplicates(signature_parts, duplicates_path, config, duckdb_dir)
+    apply = DedupApplyTask(duplicates_path, f"{config!r}|{file_sha256(duplicates_path)}")
+    outcomes = [
+        run_file_stage(apply, source_items, storage.join(out_dir, source), workers, executor_factory, keep_dropped_text)
+        for source, source_items in sorted(by_source.items())
+    ]
+    return merge_outcomes("dedup", out_dir, outcomes), summary

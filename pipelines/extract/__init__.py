@@ -1,0 +1,1 @@
+"""Extract stage: HTML to main-content text."""

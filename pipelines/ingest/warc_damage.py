@@ -1,0 +1,88 @@
+"""Find where a WARC file is truncated or corrupt, since the parser may stop silently there.
+
+Checked from a given byte offset (the start of the last record read) to the end of the file:
+gzip files member by member with zlib, uncompressed files record by record via Content-Length.
+Other compressions (zstd, lz4) are left to the parser's own errors.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from pipelines.storage import open_input
+
+GZIP_MAGIC = b"\x1f\x8b"
+_OTHER_MAGIC = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames: left to the parser
+_CHUNK = 1 << 20
+_MAX_HEADER = 1 << 16
+_CONTENT_LENGTH = re.compile(rb"^content-length:\s*(\d+)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Damage:
+    """The first unreadable spot: ``offset`` is where the damaged gzip member or record starts."""
+
+    offset: int
+    message: str
+
+
+def find_damage(path: str, start: int = 0) -> Damage | None:
+    """Scan ``path`` from ``start`` (a record or gzip member start) to its end; None when intact."""
+    with open_input(path) as f:
+        size = f.seek(0, 2)
+        f.seek(0)
+        head = f.read(4)
+        if head[:2] == GZIP_MAGIC:
+            f.seek(start)
+            if f.read(2) != GZIP_MAGIC:  # one gzip member for the whole file: positions are not member starts
+                start = 0
+            return _gzip_damage(f, start, size)
+        if head.startswith(b"WARC"):
+            return _plain_damage(f, start, size)
+    if size == 0:
+        return Damage(0, "WARC: the file is empty (0 bytes)")
+    if not head.startswith(_OTHER_MAGIC):
+        return Damage(0, f"WARC: no record header at byte offset 0 (the file starts with {head!r}, not 'WARC/' or gzip/zstd/lz4 data)")
+    return None
+
+
+def _gzip_damage(f: BinaryIO, pos: int, size: int) -> Damage | None:
+    while pos < size:
+        f.seek(pos)
+        if f.read(2) != GZIP_MAGIC:
+            return Damage(pos, f"gzip: {size - pos} bytes after the last gzip member are not gzip data")
+        f.seek(pos)
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        read_from = pos
+        while not inflater.eof:
+            chunk = f.read(_CHUNK)
+            if not chunk:
+                return Damage(pos, f"gzip: member starting at byte offset {pos} is cut off by the end of the file (byte {size})")
+            try:
+                inflater.decompress(chunk)
+            except zlib.error as exc:
+                return Damage(pos, f"gzip: member starting at byte offset {pos} is corrupt ({exc})")
+            read_from += len(chunk)
+        pos = read_from - len(inflater.unused_data)
+    return None
+
+
+def _plain_damage(f: BinaryIO, pos: int, size: int) -> Damage | None:
+    while True:
+        f.seek(pos)
+        raw = f.read(_MAX_HEADER)
+        head = raw.lstrip(b"\r\n")
+        if not head:
+            return None
+        pos += len(raw) - len(head)
+        header_end = head.find(b"\r\n\r\n")
+        length = _CONTENT_LENGTH.search(head, 0, max(header_end, 0))
+        if not head.startswith(b"WARC/") or header_end < 0 or length is None:
+            return Damage(pos, f"WARC record at byte offset {pos} has no complete header")
+        end = pos + header_end + 4 + int(length.group(1))
+        if end > size:
+            return Damage(pos, f"WARC record at byte offset {pos} is cut off by the end of the file (byte {size}, record needs {end})")
+        pos = end

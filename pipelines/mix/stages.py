@@ -1,0 +1,65 @@
+"""Pool → plan → mix → report: the datamix steps over curated documents and a mix spec."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+
+from pipelines import storage
+from pipelines.ingest.config import load_sources
+from pipelines.mix.manifest import achieved_vs_target
+from pipelines.mix.plan import plan_mix
+from pipelines.mix.pool import build_pool
+from pipelines.mix.sample import sample_mix
+from pipelines.mix.spec import MixSpec
+from pipelines.storage.layout import DataLayout
+from pipelines.storage.parquet_io import parquet_parts, read_table, write_table_atomic
+
+
+def source_to_mix(sources_file: str) -> dict[str, str]:
+    """Registry name → the label mix rows use, for every configured source."""
+    return {s.name: s.mix_source for s in load_sources(sources_file)}
+
+
+def build_pool_stage(layout: DataLayout, sources_file: str, tokenizers: list[str]) -> pa.Table:
+    """Inventory the curated documents and write ``pool/pool.parquet``."""
+    parts = parquet_parts(layout.curated_dir)
+    if not parts:
+        raise RuntimeError(f"no curated documents under {layout.curated_dir}; run curation first")
+    pool = build_pool(parts, source_to_mix(sources_file), tokenizers)
+    write_table_atomic(pool, layout.pool_path)
+    return pool
+
+
+def plan_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:
+    """Plan ``spec`` against the pool and write ``mixes/<name>/plan.parquet``.
+
+    Raises InfeasiblePlanError (with the per-row report) when the pool cannot satisfy it."""
+    pool = read_table(layout.pool_path)
+    plan = plan_mix(spec, pool)
+    write_table_atomic(plan, storage.join(layout.mix_dir(spec.name), "plan.parquet"))
+    return plan
+
+
+def shard_dir(layout: DataLayout, spec: MixSpec) -> str:
+    """Folder of the shards of one mix run: ``mixes/<name>/seed-<seed>``."""
+    return storage.join(layout.mix_dir(spec.name), f"seed-{spec.seed}")
+
+
+def mix_stage(layout: DataLayout, spec: MixSpec, sources_file: str) -> dict:
+    """Sample the planned mix into shards + manifest.json; return the manifest. DuckDB spills to
+    ``work/mix/<name>`` under a local data root, to a temporary local folder under a remote one."""
+    plan = read_table(storage.join(layout.mix_dir(spec.name), "plan.parquet"))
+    with storage.scratch_dir(layout.path("work", "mix", spec.name)) as work_dir:
+        documents = parquet_parts(layout.curated_dir)
+        return sample_mix(spec, plan, documents, source_to_mix(sources_file), shard_dir(layout, spec), work_dir)
+
+
+def report_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:
+    """Target vs achieved per mix row from the manifest; written to ``mixes/<name>/report.parquet``."""
+    manifest = json.loads(storage.read_text(storage.join(shard_dir(layout, spec), "manifest.json")))
+    report = pa.Table.from_pylist(achieved_vs_target(manifest))
+    report = report.append_column("mix", pa.array([spec.name] * report.num_rows, pa.string()))
+    write_table_atomic(report, storage.join(layout.mix_dir(spec.name), "report.parquet"))
+    return report

@@ -1,0 +1,1 @@
+"""Outputs for people and tools: the DuckDB catalog, health numbers and terminal tables."""

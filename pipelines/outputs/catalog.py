@@ -1,0 +1,89 @@
+"""The DuckDB catalog: views over curated documents, drops, pool, plans, shards and reports.
+
+The catalog file is always local (``DataLayout.duckdb_path``); under a remote data root the views
+read the object store through its fsspec filesystem, registered on every connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines import storage
+from pipelines.storage.layout import CURATE_STAGES, DataLayout
+
+# view name -> glob under the data root
+VIEWS: dict[str, str] = {
+    "documents": f"curate/{CURATE_STAGES[-1]}/*/part-*.parquet",
+    "dropped": "curate/*/*/_dropped/part-*.parquet",
+    "dropped_text": "curate/*/*/_dropped_text/part-*.parquet",
+    "pool": "pool/pool.parquet",
+    "plan": "mixes/*/plan.parquet",
+    "mix_shards": "mixes/*/*/shard-*.parquet",
+    "mix_report": "mixes/*/report.parquet",
+    "duplicates": "work/dedup/duplicates.parquet",
+    "cc_dry_run": "cc-index/*/dry_run.parquet",
+}
+
+# view name -> (views it reads, SQL): created when those views exist
+DERIVED_VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
+    "dedup_source_pairs": (
+        ("dropped", "duplicates"),
+        "SELECT d.language, d.source AS removed_from, x.survivor_source AS kept_in, d.reason, count(*) AS docs "
+        "FROM dropped AS d JOIN duplicates AS x USING (id) WHERE d.stage = 'dedup' GROUP BY ALL",
+    ),
+}
+
+STAGE_STATS_GLOB = "curate/*/*/_stats/part-*.json"
+
+
+def refresh_catalog(layout: DataLayout) -> list[str]:
+    """(Re)create the views whose files exist; return the names of the views created.
+
+    Paths are absolute, so the database works from any working directory."""
+    storage.makedirs(layout.root)
+    Path(layout.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+    created = []
+    with _connect(layout) as con:
+        for name, pattern in VIEWS.items():
+            full = layout.path(pattern)
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+            if storage.glob(full):
+                con.execute(
+                    f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_quote(full)}', "
+                    "union_by_name = true, filename = true)"
+                )
+                created.append(name)
+        stats = layout.path(STAGE_STATS_GLOB)
+        con.execute("DROP VIEW IF EXISTS stage_parts")
+        if storage.glob(stats):
+            con.execute(
+                "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
+                "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, in_path, docs_in, docs_out, filename "
+                f"FROM read_json('{_quote(stats)}', filename = true, union_by_name = true)"
+            )
+            created.append("stage_parts")
+        for name, (needs, sql) in DERIVED_VIEWS.items():
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+            if set(needs) <= set(created):
+                con.execute(f"CREATE VIEW {name} AS {sql}")
+                created.append(name)
+    return created
+
+
+def query(layout: DataLayout, sql: str) -> pa.Table:
+    """Run ``sql`` against the catalog (read-only) and return the result as an Arrow table."""
+    with _connect(layout, read_only=True) as con:
+        return con.sql(sql).to_arrow_table()
+
+
+def _connect(layout: DataLayout, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the catalog that can read the data root."""
+    con = duckdb.connect(layout.duckdb_path, read_only=read_only)
+    storage.register_duckdb(con, layout.root)
+    return con
+
+
+def _quote(path: str) -> str:
+    return path.replace("'", "''")

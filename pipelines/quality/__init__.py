@@ -1,0 +1,1 @@
+"""Quality stage: per-language heuristic rules over real word segmentation, and PII masking."""

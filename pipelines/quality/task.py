@@ -1,0 +1,34 @@
+"""Quality stage as a file task: per-language rules, optional PII masking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from pipelines.quality.pii import mask_pii_column
+from pipelines.quality.rules import load_quality_config, quality_batch
+from pipelines.quality.segment import SEGMENTER_BACKEND
+from pipelines.runtime.problems import ErrorLog
+from pipelines.runtime.runner import WorkItem
+from pipelines.storage.parquet_io import iter_tables
+
+
+@dataclass(frozen=True)
+class QualityTask:
+    """Per-language heuristic filters, every drop with its rule as reason; optional PII masking of kept text."""
+
+    quality_config: str | None
+    mask_pii: bool = False
+    name: str = "quality"
+
+    def fingerprint(self) -> str:
+        config = sorted(load_quality_config(self.quality_config).items())
+        return f"quality-v3|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
+
+    def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
+        config = load_quality_config(self.quality_config)
+        for table in iter_tables(item.in_path):
+            kept, dropped = quality_batch(table, config)
+            yield (mask_pii_column(kept) if self.mask_pii else kept), dropped

@@ -1,0 +1,1 @@
+"""Runtime: file tasks under datatrove executors, worker processes, progress, drop rows and input problems."""

@@ -1,0 +1,100 @@
+"""Malay vs Indonesian second stage: hand-written sentences, smoothing and margin, fallback to fastText."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipelines.langid.close_pairs import (
+    INDONESIAN,
+    MALAY,
+    MARGIN,
+    WORD_CAP,
+    MalayIndonesianClassifier,
+    malay_indonesian,
+    weights_from_frequencies,
+)
+from pipelines.langid.identify import LanguageIdentifier
+
+MALAY_SENTENCES = [
+    "Kerajaan Malaysia telah mengumumkan bahawa harga minyak akan dinaikkan selepas pilihan raya umum "
+    "kerana kos pengeluaran yang semakin meningkat.",
+    "Pihak polis sedang menyiasat kejadian itu dan orang ramai diminta memberikan maklumat sekiranya mereka "
+    "ternampak apa-apa yang mencurigakan.",
+    "Syarikat penerbangan tersebut menawarkan tiket percuma kepada pelajar universiti yang mahu pulang ke "
+    "kampung sempena cuti sekolah.",
+]
+INDONESIAN_SENTENCES = [
+    "Pemerintah Indonesia telah mengumumkan bahwa harga bahan bakar akan dinaikkan setelah pemilihan umum "
+    "karena biaya produksi yang semakin meningkat.",
+    "Pihak kepolisian sedang menyelidiki kejadian itu dan masyarakat diminta memberikan informasi jika mereka "
+    "melihat sesuatu yang mencurigakan.",
+    "Perusahaan penerbangan tersebut menawarkan tiket gratis kepada mahasiswa yang mau pulang kampung selama "
+    "libur sekolah.",
+]
+#: Written the same way in both languages: too little evidence for a decision.
+SHARED_SENTENCE = "Dia pergi ke pasar pada hari Sabtu."
+
+
+@pytest.fixture(scope="module")
+def classifier() -> MalayIndonesianClassifier:
+    return malay_indonesian()
+
+
+@pytest.mark.parametrize("sentence", MALAY_SENTENCES)
+def test_clear_malay_is_malay(classifier: MalayIndonesianClassifier, sentence: str):
+    assert classifier.decide(sentence) == MALAY
+
+
+@pytest.mark.parametrize("sentence", INDONESIAN_SENTENCES)
+def test_clear_indonesian_is_indonesian(classifier: MalayIndonesianClassifier, sentence: str):
+    assert classifier.decide(sentence) == INDONESIAN
+
+
+@pytest.mark.parametrize("text", [SHARED_SENTENCE, "", "12345 !!!", "The weather is nice today."])
+def test_not_confident_without_enough_evidence(classifier: MalayIndonesianClassifier, text: str):
+    assert abs(classifier.log_likelihood_ratio(text)) < MARGIN
+    assert classifier.decide(text) is None
+
+
+def test_distinctive_words_weigh_in_the_right_direction(classifier: MalayIndonesianClassifier):
+    for word in ("kerana", "bahawa", "iaitu", "sahaja", "percuma"):
+        assert classifier.weights[word] > 1.0, word
+    for word in ("karena", "bahwa", "yaitu", "uang", "gratis"):
+        assert classifier.weights[word] < -1.0, word
+    assert max(abs(w) for w in classifier.weights.values()) == WORD_CAP
+
+
+def test_weights_are_smoothed_and_capped():
+    malay = {"kerana": 0.5, "dan": 0.02, "yang": 0.001}
+    indonesian = {"karena": 0.01, "dan": 0.01, "yang": 0.001}
+    weights = weights_from_frequencies(malay, indonesian, cap=5.0)
+    assert weights["dan"] == pytest.approx(math.log(2))
+    assert "yang" not in weights  # same frequency: no evidence
+    # a word missing from one list gets half that list's rarest frequency there
+    assert weights["karena"] == pytest.approx(math.log(0.5 * 0.001 / 0.01))
+    assert weights["kerana"] == 5.0  # log(0.5 / 0.0005) = 6.9, capped
+    with pytest.raises(ValueError, match="non-empty"):
+        weights_from_frequencies({}, {"dan": 1.0})
+
+
+def test_margin_and_prior_decide_when_the_classifier_answers():
+    classifier = MalayIndonesianClassifier({"kerana": 2.0, "karena": -2.0}, margin=3.0)
+    assert classifier.decide("kerana") is None
+    assert classifier.decide("Kerana, kerana!") == MALAY
+    assert classifier.decide("karena karena") == INDONESIAN
+    assert classifier.decide("kerana karena") is None
+    assert MalayIndonesianClassifier({"kerana": 2.0}, margin=3.0, prior=1.0).decide("kerana") == MALAY
+
+
+def test_identifier_corrects_fasttext_and_falls_back_when_not_confident():
+    with_stage, fasttext_only = LanguageIdentifier(), LanguageIdentifier(close_pairs=False)
+    texts = [MALAY_SENTENCES[1], INDONESIAN_SENTENCES[2], SHARED_SENTENCE]
+    before, after = fasttext_only.predict(texts), with_stage.predict(texts)
+    # lid.176 alone gets both wrong: the Malay sentence is "Indonesian" and vice versa
+    assert [p.language for p in before[:2]] == [INDONESIAN, MALAY]
+    assert [p.language for p in after[:2]] == [MALAY, INDONESIAN]
+    for prediction in after[:2]:
+        assert prediction.score == pytest.approx(sum(p for code, p in prediction.top if code in (MALAY, INDONESIAN)))
+    assert after[2] == before[2]  # fallback: fastText's answer, unchanged
