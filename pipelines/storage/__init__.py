@@ -105,14 +105,13 @@ def open_input(path: str, mode: str = "rb", compression: str | None = None) -> I
     from the name). Remote files are read through a read-ahead cache that keeps only the last fetch,
     so memory stays flat whatever the file size and random access (Parquet footers, the WARC damage
     check) fetches only the ranges it needs."""
-    encoding = None if "b" in mode else "utf-8"
+    text = {} if "b" in mode else {"encoding": "utf-8"}
     if not is_remote(path):
         if compression is None:
-            return open(local_path(path), mode, encoding=encoding)
-        return fsspec.open(local_path(path), mode, compression=compression, encoding=encoding)
+            return open(local_path(path), mode, **text)
+        return fsspec.open(local_path(path), mode, compression=compression, **text)
     fs, target = filesystem(path)
-    return fs.open(target, mode, encoding=encoding, compression=compression, block_size=STREAM_BLOCK_BYTES,
-                   cache_type="readahead")
+    return fs.open(target, mode, compression=compression, block_size=STREAM_BLOCK_BYTES, cache_type="readahead", **text)
 
 
 def read_text(path: str) -> str:
