@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config_file import ConfigError, Identifier, StrictModel, check_identifier, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    check_identifier,
+    read_yaml,
+    validate,
+)
 
 
 class Entry(StrictModel):

@@ -26,7 +26,7 @@ from pipelines.runtime.runner import (
     merge_outcomes,
     run_file_stage,
 )
-from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageFolder
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.task import TokensTask
 
@@ -42,9 +42,9 @@ class StageRun:
     dedup: DedupSummary | None = None
 
 
-def stage_items(folder: str) -> list[WorkItem]:
+def stage_items(folder: StageFolder) -> list[WorkItem]:
     """Work items reading the parts of one source's folder of a finished stage, keeping part names."""
-    return [WorkItem(path, storage.stem(path), storage.name(folder)) for path in parquet_parts(folder)]
+    return [WorkItem(path, storage.stem(path), folder.source) for path in parquet_parts(folder.path)]
 
 
 def select_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[SourceConfig]:
@@ -80,15 +80,12 @@ def run_curate_stage(
         from pipelines.dedup.stage import run_dedup
 
         items = [item for s in selected for item in _previous_items(layout, stage, s.name)]
-        outcome, summary = run_dedup(
-            items, layout.stage_dir(stage), layout.dedup_work_dir, config.dedup, config.workers, executor_factory,
-            config.keep_dropped_text,
-        )
+        outcome, summary = run_dedup(items, layout, config.dedup, config.workers, executor_factory, config.keep_dropped_text)
         return StageRun(outcome, summary)
     outcomes = []
     for source in selected:
         task, items = _task_and_items(stage, config, layout, source)
-        out_dir = storage.join(layout.stage_dir(stage), source.name)
+        out_dir = layout.stage_folder(stage, source.name).path
         outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
     return StageRun(merge_outcomes(stage, layout.stage_dir(stage), outcomes))
 
@@ -109,8 +106,8 @@ def _task_and_items(
 
 
 def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:
-    previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
-    folder = storage.join(layout.stage_dir(previous), source)
-    if not storage.isfile(storage.join(folder, "_fingerprint")):
-        raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
+    folder = layout.input_folder(stage, source)
+    if not folder.is_built:
+        previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
+        raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder.path}); run {previous} first")
     return stage_items(folder)

@@ -38,20 +38,20 @@ def plan_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:
     Raises InfeasiblePlanError (with the per-row report) when the pool cannot satisfy it."""
     pool = read_table(layout.pool_path)
     plan = plan_mix(spec, pool)
-    write_table_atomic(plan, storage.join(layout.mix_dir(spec.name), "plan.parquet"))
+    write_table_atomic(plan, layout.mix_plan(spec.name))
     return plan
 
 
 def shard_dir(layout: DataLayout, spec: MixSpec) -> str:
     """Folder of the shards of one mix run: ``mixes/<name>/seed-<seed>``."""
-    return storage.join(layout.mix_dir(spec.name), f"seed-{spec.seed}")
+    return layout.mix_shards(spec.name, spec.seed)
 
 
 def mix_stage(layout: DataLayout, spec: MixSpec, sources_file: str) -> dict:
     """Sample the planned mix into shards + manifest.json; return the manifest. DuckDB spills to
     ``work/mix/<name>`` under a local data root, to a temporary local folder under a remote one."""
-    plan = read_table(storage.join(layout.mix_dir(spec.name), "plan.parquet"))
-    with storage.scratch_dir(layout.path("work", "mix", spec.name)) as work_dir:
+    plan = read_table(layout.mix_plan(spec.name))
+    with storage.scratch_dir(layout.mix_scratch(spec.name)) as work_dir:
         documents = parquet_parts(layout.curated_dir)
         return sample_mix(spec, plan, documents, source_to_mix(sources_file), shard_dir(layout, spec), work_dir)
 
@@ -61,5 +61,5 @@ def report_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:
     manifest = json.loads(storage.read_text(storage.join(shard_dir(layout, spec), "manifest.json")))
     report = pa.Table.from_pylist(achieved_vs_target(manifest))
     report = report.append_column("mix", pa.array([spec.name] * report.num_rows, pa.string()))
-    write_table_atomic(report, storage.join(layout.mix_dir(spec.name), "report.parquet"))
+    write_table_atomic(report, layout.mix_report(spec.name))
     return report

@@ -303,3 +303,8 @@ class AtomicFile:
             self.commit()
         else:
             self.discard()
+
+
+def cache_dir() -> Path:
+    """Root of seamix's local cache (tokenizers, catalogs of remote roots): ``$SEAMIX_CACHE`` or ``~/.cache/seamix``."""
+    return Path(os.environ.get("SEAMIX_CACHE", Path.home() / ".cache" / "seamix"))

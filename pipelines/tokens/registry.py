@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
+from pipelines.storage import cache_dir
 from pipelines.storage.checksums import file_sha256
 
 
@@ -54,11 +55,6 @@ BUILTIN: dict[str, BuiltinTokenizer] = {
 
 class TokenizerNotFoundError(RuntimeError):
     """No source could provide the tokenizer; the message lists what was tried."""
-
-
-def cache_dir() -> Path:
-    """Root of seamix's cache: ``$SEAMIX_CACHE`` or ``~/.cache/seamix``."""
-    return Path(os.environ.get("SEAMIX_CACHE", Path.home() / ".cache" / "seamix"))
 
 
 def resolve_tokenizer(name: str) -> Path:

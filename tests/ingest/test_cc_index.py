@@ -19,6 +19,7 @@ from cc_fixtures import (
     write_warc,
 )
 
+from eval.realdata import REALDATA as SHARED_REALDATA
 from pipelines.ingest.commoncrawl.index import (
     WORK_LIST_SCHEMA,
     build_work_list,
@@ -39,7 +40,7 @@ from pipelines.ingest.warc import read_warc, response_fields
 from pipelines.langid.languages import BY_CODE
 from pipelines.runtime.problems import ErrorLog
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+REALDATA = SHARED_REALDATA
 
 CRAWLS = {"CC-MAIN-2024-10": 3, "CC-MAIN-2023-50": 1}  # crawl -> number of WARC files
 LANGS = ["tha,eng", "eng,tha", "msa", "tgl,eng", "zho", "vie", "fra", None, "ind", "lao,tha", "mya", "khm"]
