@@ -59,12 +59,13 @@ def load_file(model: type[Model], path: str | Path, context: dict[str, Any] | No
     return validate(model, read_yaml(path), str(path), context)
 
 
-def validate(model: type[Model], data: Any, where: str, context: dict[str, Any] | None = None) -> Model:
-    """``data`` validated as ``model``; errors become one ConfigError naming ``where``, each entry and field."""
+def validate(model: type[Model], data: Any, where: str, context: dict[str, Any] | None = None,
+             error: type[ConfigError] = ConfigError) -> Model:
+    """``data`` validated as ``model``; errors become one ``error`` naming ``where``, each entry and field."""
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ConfigError(f"{where}: {describe_errors(exc, data)}") from None
+        raise error(f"{where}: {describe_errors(exc, data)}") from None
 
 
 def describe_errors(exc: ValidationError, data: Any = None) -> str:
@@ -80,11 +81,12 @@ def describe_errors(exc: ValidationError, data: Any = None) -> str:
 
 def describe_location(loc: tuple[str | int, ...], data: Any) -> str:
     """``rows[3] (id 'x'): field 'tokens': `` for the location ``('rows', 3, 'tokens')`` in ``data``:
-    the entry is everything up to the last list index (named by its ``id`` or ``name`` when it has
-    one), the field is the rest."""
-    last_index = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=-1)
+    the field is the last name in ``loc``, the entry everything before it (all of ``loc`` when it
+    ends at a list entry), each list entry named by its ``id`` or ``name`` when it has one."""
+    names = [i for i, part in enumerate(loc) if isinstance(part, str)]
+    split = names[-1] if names and not isinstance(loc[-1], int) else len(loc)
     entry, node = "", data
-    for part in loc[: last_index + 1]:
+    for part in loc[:split]:
         node = _child(node, part)
         if isinstance(part, int):
             entry += f"[{part}]"
@@ -92,8 +94,8 @@ def describe_location(loc: tuple[str | int, ...], data: Any) -> str:
             if label is not None:
                 entry += f" ({label} {node[label]!r})"
         else:
-            entry += f".{part}" if entry else str(part)
-    field = ".".join(str(part) for part in loc[last_index + 1:])
+            entry += f".{part}" if entry else part
+    field = ".".join(str(part) for part in loc[split:])
     return (f"{entry}: " if entry else "") + (f"field '{field}': " if field else "")
 
 

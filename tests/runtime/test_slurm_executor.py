@@ -126,7 +126,7 @@ def test_env_command_overrides_venv_activation(tmp_path, fake_slurm):
 def test_bad_executor_settings_name_the_key(tmp_path):
     path = tmp_path / "executor.yaml"
     path.write_text("kind: slurm\nslurm: {partiton: cpu}\n")
-    with pytest.raises(ValueError, match=r"executor.yaml: field 'slurm.partiton': unknown field"):
+    with pytest.raises(ValueError, match=r"executor.yaml: slurm: field 'partiton': unknown field"):
         load_executor_config(path)
     path.write_text("kind: kubernetes\n")
     with pytest.raises(ValueError, match="executor.yaml: field 'kind': Input should be 'local', 'ray' or 'slurm'"):
