@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import storage
+from pipelines.config_file import check_identifier
 
 #: Curation stages in order; each one reads the previous one's parts.
 CURATE_STAGES = ("ingest", "extract", "langid", "quality", "dedup", "tokens")
@@ -62,8 +63,8 @@ class DataLayout:
         return self.path("pool", "pool.parquet")
 
     def mix_dir(self, mix: str) -> str:
-        """Plan, shards, manifest and report of one mix."""
-        return self.path("mixes", mix)
+        """Plan, shards, manifest and report of one mix (``mix`` must be an identifier, never a path)."""
+        return self.path("mixes", check_identifier(mix))
 
     @property
     def duckdb_path(self) -> str:

@@ -28,6 +28,7 @@ import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines import storage
 from pipelines.ingest.commoncrawl.listing import ListingError, is_listing, read_listing
 from pipelines.ingest.commoncrawl.options import DEFAULT_CHUNK_RECORDS
 from pipelines.ingest.commoncrawl.selection import (
@@ -98,7 +99,7 @@ def build_work_list(
     if reused is not None:
         return reused
     for stale in [*out.glob("crawl=*/chunk-*.parquet"), out / MANIFEST]:
-        stale.unlink(missing_ok=True)
+        storage.remove(str(stale), inside=str(out))
     chunks: list[str] = []
     records = total_bytes = 0
     for crawl, crawl_files in files.items():
