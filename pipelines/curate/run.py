@@ -26,7 +26,7 @@ from pipelines.runtime.runner import (
     merge_outcomes,
     run_file_stage,
 )
-from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.task import TokensTask
 
@@ -112,5 +112,5 @@ def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkIte
     previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
     folder = storage.join(layout.stage_dir(previous), source)
     if not storage.isfile(storage.join(folder, "_fingerprint")):
-        raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
+        raise StageOrderError(f"stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
     return stage_items(folder)

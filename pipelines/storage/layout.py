@@ -13,6 +13,10 @@ from pipelines.config_file import check_identifier
 CURATE_STAGES = ("ingest", "extract", "langid", "quality", "dedup", "tokens")
 
 
+class StageOrderError(RuntimeError):
+    """A stage's inputs are not under the data root: the stage before it has not run there."""
+
+
 @dataclass(frozen=True)
 class DataLayout:
     """Paths under one data root (default ``./data``), as strings (local paths or URLs).
