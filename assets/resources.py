@@ -5,10 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.config_check import check_run_configs
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
-from pipelines.dedup.config import DedupConfig
-from pipelines.extract.html import ExtractOptions
-from pipelines.runtime.executors import load_executor_config
 from pipelines.storage.layout import DataLayout
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -31,18 +29,17 @@ class SeamixSettings(dg.ConfigurableResource):
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Check every config file before any asset of the run computes (a typo fails in seconds)."""
+        check_run_configs(self.curate_config(), self.mix_file)
+
     def curate_config(self) -> CurateConfig:
-        """The engine's curation settings."""
-        return CurateConfig(
-            sources_file=self.sources_file,
-            data_root=self.data_root,
-            tokenizers=tuple(self.tokenizers),
-            quality_config=self.quality_config,
-            mask_pii=self.mask_pii,
-            keep_dropped_text=self.keep_dropped_text,
-            extract=ExtractOptions(extractor=self.extractor),
-            dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
-            executor=load_executor_config(self.executor_config, self.executor, self.workers),
+        """The engine's curation settings (built as the CLI builds them)."""
+        return CurateConfig.from_settings(
+            sources_file=self.sources_file, data_root=self.data_root, tokenizers=self.tokenizers,
+            quality_config=self.quality_config, mask_pii=self.mask_pii, keep_dropped_text=self.keep_dropped_text,
+            extractor=self.extractor, dedup_priority=self.dedup_source_priority,
+            executor_config=self.executor_config, executor=self.executor, workers=self.workers,
         )
 
     @property

@@ -6,14 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipelines.config_check import check_run_configs, validate_file
+from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
-from pipelines.dedup.config import DedupConfig
-from pipelines.extract.html import EXTRACTORS, ExtractOptions
+from pipelines.extract.html import EXTRACTORS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
     dry_run_sources,
 )
+from pipelines.mix.plan import InfeasiblePlanError
+from pipelines.mix.sample import SampleInputError
 from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.mix.stages import (
     build_pool_stage,
@@ -24,23 +27,38 @@ from pipelines.mix.stages import (
 )
 from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.outputs.tables import format_report, format_table
-from pipelines.runtime.executors import EXECUTOR_KINDS, load_executor_config
+from pipelines.runtime.executors import EXECUTOR_KINDS
 from pipelines.runtime.progress import ProgressBars
-from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage import OutsideFolderError
+from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
+
+#: Errors of the user's making (a bad config, a missing input, a step run too early, a plan the pool
+#: cannot satisfy): one message and exit status 2, the traceback only with --debug.
+USER_ERRORS = (ConfigError, FileNotFoundError, StageOrderError, InfeasiblePlanError, SampleInputError,
+               OutsideFolderError)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seamix`` console script."""
     args = _parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except USER_ERRORS as exc:
+        if args.debug:
+            raise
+        print(f"seamix {args.command}: error: {exc}", file=sys.stderr)
+        print("(run again with --debug for the traceback)", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seamix", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of user errors too")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, func, help: str, sources: bool = False, mix: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of user errors too")
         p.add_argument("--data-root", default="data",
                        help="where stages write: a folder or fsspec URL such as s3://bucket/prefix (default: ./data)")
         p.add_argument("--catalog", help="local DuckDB catalog file (default: <data-root>/seamix.duckdb, or "
@@ -65,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
     sql.add_argument("query", help='e.g. "SELECT * FROM mix_report"')
     command("fetch-models", _fetch_models, "resolve and cache the tokenizers and the LID model")
+    validate = command("validate", _validate, "check config files on their own (sources, mix spec, quality, executor)")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="YAML config files; each one's kind is detected")
     for name, func, about in (
         ("cc-dry-run", _cc_dry_run, "records and bytes the cc-index sources would fetch, per crawl and language"),
         ("cc-work-list", _cc_work_list, "select the cc-index sources' records into their work lists"),
@@ -85,16 +105,11 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
-    return CurateConfig(
-        sources_file=args.sources,
-        data_root=args.data_root,
-        tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
-        quality_config=args.quality_config,
-        mask_pii=args.mask_pii,
-        keep_dropped_text=args.keep_dropped_text,
-        extract=ExtractOptions(extractor=args.extractor),
-        dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
-        executor=load_executor_config(args.executor_config, args.executor, args.workers),
+    return CurateConfig.from_settings(
+        sources_file=args.sources, data_root=args.data_root, tokenizers=args.tokenizers.split(","),
+        quality_config=args.quality_config, mask_pii=args.mask_pii, keep_dropped_text=args.keep_dropped_text,
+        extractor=args.extractor, dedup_priority=args.dedup_priority.split(","),
+        executor_config=args.executor_config, executor=args.executor, workers=args.workers,
     )
 
 
@@ -104,6 +119,7 @@ def _layout(args: argparse.Namespace) -> DataLayout:
 
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
+    check_run_configs(config, getattr(args, "mix", None))  # `seamix run` has a mix spec too: check it now, not after curation
     bars = ProgressBars()
     for stage in [args.stage] if args.stage else CURATE_STAGES:
         try:
@@ -165,6 +181,17 @@ def _run(args: argparse.Namespace) -> int:
     plan_stage(layout, spec)
     mix_stage(layout, spec, args.sources)
     return _print_report(layout, spec)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            print(f"OK  {path}: {validate_file(path)}")
+        except ConfigError as exc:
+            failed += 1
+            print(f"ERROR  {exc}")
+    return 2 if failed else 0
 
 
 def _sql(args: argparse.Namespace) -> int:

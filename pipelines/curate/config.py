@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import ExtractOptions
-from pipelines.runtime.executors import ExecutorConfig
+from pipelines.runtime.executors import ExecutorConfig, load_executor_config
 
 DEFAULT_TOKENIZERS = ("gemma3", "qwen3")
 
@@ -30,3 +31,34 @@ class CurateConfig:
     def workers(self) -> int:
         """How many tasks each stage is split into."""
         return self.executor.workers
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        sources_file: str,
+        data_root: str = "data",
+        tokenizers: Iterable[str] = DEFAULT_TOKENIZERS,
+        quality_config: str | None = None,
+        mask_pii: bool = False,
+        keep_dropped_text: bool = False,
+        extractor: str = "resiliparse",
+        dedup_priority: Iterable[str] = (),
+        executor_config: str | None = None,
+        executor: str | None = None,
+        workers: int | None = None,
+    ) -> CurateConfig:
+        """The config the CLI and the Dagster resource both build from their flat settings: empty
+        names are dropped, and the executor comes from ``executor_config`` with ``executor`` and
+        ``workers`` overriding it."""
+        return cls(
+            sources_file=sources_file,
+            data_root=data_root,
+            tokenizers=tuple(name for name in tokenizers if name),
+            quality_config=quality_config,
+            mask_pii=mask_pii,
+            keep_dropped_text=keep_dropped_text,
+            extract=ExtractOptions(extractor=extractor),
+            dedup=DedupConfig(source_priority=tuple(name for name in dedup_priority if name)),
+            executor=load_executor_config(executor_config, executor, workers),
+        )

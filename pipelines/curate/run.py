@@ -26,7 +26,7 @@ from pipelines.runtime.runner import (
     merge_outcomes,
     run_file_stage,
 )
-from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageFolder
+from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageFolder, StageOrderError
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.task import TokensTask
 
@@ -109,5 +109,5 @@ def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkIte
     folder = layout.input_folder(stage, source)
     if not folder.is_built:
         previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
-        raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder.path}); run {previous} first")
+        raise StageOrderError(f"stage {stage}: {previous} has not run for source {source!r} ({folder.path}); run {previous} first")
     return stage_items(folder)

@@ -46,9 +46,9 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
     _check_documents(paths, spec.token_column)
     out = str(out_dir)
     storage.makedirs(out)
-    storage.remove(storage.join(out, MANIFEST_NAME))  # no manifest = no complete sample here
+    storage.remove(storage.join(out, MANIFEST_NAME), inside=out)  # no manifest = no complete sample here
     for stale in storage.glob(storage.join(out, ".shard-*.parquet.tmp")):
-        storage.remove(stale)
+        storage.remove(stale, inside=out)
     con = _connect(Path(work_dir), memory_limit, threads)
     try:
         storage.register_duckdb(con, *paths)
@@ -88,7 +88,7 @@ def _remove_other_shards(out: str, count: int) -> None:
     keep = {shard_name(i) for i in range(count)}
     for old in storage.glob(storage.join(out, SHARD_PATTERN)):
         if storage.name(old) not in keep:
-            storage.remove(old)
+            storage.remove(old, inside=out)
 
 
 

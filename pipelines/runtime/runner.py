@@ -280,6 +280,6 @@ def _reset_if_stale(out_dir: str, fingerprint: str) -> None:
     marker = storage.join(out_dir, "_fingerprint")
     if storage.isfile(marker) and storage.read_text(marker).strip() == fingerprint:
         return
-    storage.remove_tree(out_dir)
+    storage.remove_tree(out_dir, inside=storage.parent(out_dir))  # a stage folder is owned by the folder above it
     storage.makedirs(out_dir)
     storage.write_text(fingerprint + "\n", marker)

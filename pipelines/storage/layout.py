@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import storage
+from pipelines.config_file import check_identifier
 
 #: Curation stages in order; each one reads the previous one's parts.
 CURATE_STAGES = ("ingest", "extract", "langid", "quality", "dedup", "tokens")
+
+
+class StageOrderError(RuntimeError):
+    """A stage's inputs are not under the data root: the stage before it has not run there."""
 
 
 @dataclass(frozen=True)
@@ -142,8 +147,8 @@ class DataLayout:
         return self.path("pool", "pool.parquet")
 
     def mix_dir(self, mix: str) -> str:
-        """Plan, shards, manifest and report of one mix."""
-        return self.path("mixes", mix)
+        """Plan, shards, manifest and report of one mix (``mix`` must be an identifier, never a path)."""
+        return self.path("mixes", check_identifier(mix))
 
     def mix_plan(self, mix: str) -> str:
         """The plan of one mix."""

@@ -261,9 +261,9 @@ def test_cc_index_source_from_yaml_runs_through_the_reader_registry(corpus, tmp_
     assert len(docs) == work_list.records and {d["dump"] for d in docs} == {"CC-MAIN-2024-10"}
     bad = dict(entry, options={"selection": {"languages": ["th"], "sample_fraction": 2}})
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump({"sources": [bad]}), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"field 'options': selection: 'sample_fraction' must be in \(0, 1\]"):
+    with pytest.raises(ValueError, match=r"field 'options': field 'selection': 'sample_fraction' must be in \(0, 1\]"):
         load_sources(tmp_path / "bad.yaml")
-    with pytest.raises(ValueError, match="unknown option"):
+    with pytest.raises(ValueError, match="field .base_ulr.: unknown field"):
         SourceConfig(name="x", kind="cc-index", paths=("wl",), options={"base_ulr": "http://x/"})
 
 
