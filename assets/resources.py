@@ -1,6 +1,8 @@
 """The one resource every asset reads: where the data is and which sources, mix and settings to use."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +12,7 @@ from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import ExtractOptions
 from pipelines.runtime.executors import load_executor_config
 from pipelines.storage.layout import DataLayout
+from pipelines.storage.lock import data_root_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +47,13 @@ class SeamixSettings(dg.ConfigurableResource):
             dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),
         )
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["SeamixSettings"]:
+        """Hold the data root's writer lock while a run uses this resource (one writer per data root)."""
+        run_id = context.run_id if context.run_id else None
+        with data_root_lock(self.layout.root, command=f"dagster run {run_id}", run_id=run_id):
+            yield self
 
     @property
     def layout(self) -> DataLayout:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -27,12 +28,24 @@ from pipelines.outputs.tables import format_report, format_table
 from pipelines.runtime.executors import EXECUTOR_KINDS, load_executor_config
 from pipelines.runtime.progress import ProgressBars
 from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage.lock import data_root_lock
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seamix`` console script."""
     args = _parser().parse_args(argv)
-    return args.func(args)
+    with _writer_lock(args):
+        return args.func(args)
+
+
+#: Commands that write under the data root, and so hold its writer lock (one writer per data root).
+WRITING_COMMANDS = ("curate", "pool", "plan", "mix", "run", "cc-dry-run")
+
+
+def _writer_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager:
+    if args.command not in WRITING_COMMANDS:
+        return contextlib.nullcontext()
+    return data_root_lock(DataLayout.at(args.data_root).root)
 
 
 def _parser() -> argparse.ArgumentParser:
