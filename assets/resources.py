@@ -33,6 +33,7 @@ class SeamixSettings(dg.ConfigurableResource):
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
+    allow_failed_files: bool = False  # True: a source whose every file fails to read does not fail ingest
 
     def curate_config(self) -> CurateConfig:
         """The engine's curation settings."""
@@ -46,6 +47,7 @@ class SeamixSettings(dg.ConfigurableResource):
             extract=ExtractOptions(extractor=self.extractor),
             dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),
+            allow_failed_files=self.allow_failed_files,
         )
 
     @contextmanager

@@ -94,6 +94,7 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dedup-priority", default="", help="comma-separated sources whose copy survives dedup first")
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
+    p.add_argument("--allow-failed-files", action="store_true", help="do not fail ingest when every file of a source fails to read")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
 
 
@@ -108,6 +109,7 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         extract=ExtractOptions(extractor=args.extractor),
         dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
         executor=load_executor_config(args.executor_config, args.executor, args.workers),
+        allow_failed_files=args.allow_failed_files,
     )
 
 

@@ -25,6 +25,7 @@ class CurateConfig:
     extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
+    allow_failed_files: bool = False  # True: a source whose every file fails to read gives 0 documents instead of failing ingest
 
     @property
     def workers(self) -> int:

@@ -234,7 +234,7 @@ def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
         path = stats_path(out_dir, part)
         if part not in done:
             raise RuntimeError(f"stage {stage}: part {part} did not finish (no {path})")
-        stats = json.loads(storage.read_text(path))
+        stats = part_stats(out_dir, part)
         outcome.docs_in += stats["docs_in"]
         outcome.docs_out += stats["docs_out"]
         for reason, n in stats["dropped"].items():
@@ -305,6 +305,11 @@ def _part_mismatch(out_dir: str, stats: dict) -> str | None:
         if file_digest(path)[FAST_CHECKSUM] != recorded[FAST_CHECKSUM]:
             return f"{path} does not match the {FAST_CHECKSUM} checksum in its done marker"
     return None
+
+
+def part_stats(out_dir: str, part: str) -> dict:
+    """The stats (done marker) of a done part: in_path, docs_in, docs_out, dropped, files, errors."""
+    return json.loads(storage.read_text(stats_path(out_dir, part)))
 
 
 def stats_path(out_dir: str, part: str) -> str:
