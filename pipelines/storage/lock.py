@@ -111,14 +111,15 @@ def _same_writer(holder: dict, owner: dict) -> bool:
 def _stale(holder: dict) -> str | None:
     """Why the lock of ``holder`` no longer protects anything, or None while it is live."""
     if holder.get("host") == socket.gethostname() and isinstance(holder.get("pid"), int):
-        return None if _alive(holder["pid"]) else f"process {holder['pid']} is no longer running on this host"
+        return None if pid_alive(holder["pid"]) else f"process {holder['pid']} is no longer running on this host"
     age = time.time() - float(holder.get("heartbeat", 0))
     if age > STALE_AFTER_S:
         return f"its last heartbeat is {age:.0f} s old (stale after {STALE_AFTER_S:.0f} s)"
     return None
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` runs on this host."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
