@@ -1,6 +1,8 @@
 """The one resource every asset reads: where the data is and which sources, mix and settings to use."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -8,6 +10,7 @@ import dagster as dg
 from pipelines.config_check import check_run_configs
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.storage.layout import DataLayout
+from pipelines.storage.lock import data_root_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,6 +31,7 @@ class SeamixSettings(dg.ConfigurableResource):
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
+    allow_failed_files: bool = False  # True: a source whose every file fails to read does not fail ingest
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Check every config file before any asset of the run computes (a typo fails in seconds)."""
@@ -40,7 +44,15 @@ class SeamixSettings(dg.ConfigurableResource):
             quality_config=self.quality_config, mask_pii=self.mask_pii, keep_dropped_text=self.keep_dropped_text,
             extractor=self.extractor, dedup_priority=self.dedup_source_priority,
             executor_config=self.executor_config, executor=self.executor, workers=self.workers,
+            allow_failed_files=self.allow_failed_files,
         )
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["SeamixSettings"]:
+        """Hold the data root's writer lock while a run uses this resource (one writer per data root)."""
+        run_id = context.run_id if context.run_id else None
+        with data_root_lock(self.layout.root, command=f"dagster run {run_id}", run_id=run_id):
+            yield self
 
     @property
     def layout(self) -> DataLayout:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -36,19 +37,31 @@ from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
 #: cannot satisfy): one message and exit status 2, the traceback only with --debug.
 USER_ERRORS = (ConfigError, FileNotFoundError, StageOrderError, InfeasiblePlanError, SampleInputError,
                OutsideFolderError)
+from pipelines.storage.lock import data_root_lock
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seamix`` console script."""
     args = _parser().parse_args(argv)
     try:
-        return args.func(args)
+        with _writer_lock(args):
+            return args.func(args)
     except USER_ERRORS as exc:
         if args.debug:
             raise
         print(f"seamix {args.command}: error: {exc}", file=sys.stderr)
         print("(run again with --debug for the traceback)", file=sys.stderr)
         return 2
+
+
+#: Commands that write under the data root, and so hold its writer lock (one writer per data root).
+WRITING_COMMANDS = ("curate", "pool", "plan", "mix", "run", "cc-dry-run")
+
+
+def _writer_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager:
+    if args.command not in WRITING_COMMANDS:
+        return contextlib.nullcontext()
+    return data_root_lock(DataLayout.at(args.data_root).root)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +114,7 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dedup-priority", default="", help="comma-separated sources whose copy survives dedup first")
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
+    p.add_argument("--allow-failed-files", action="store_true", help="do not fail ingest when every file of a source fails to read")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
 
 
@@ -110,6 +124,7 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         quality_config=args.quality_config, mask_pii=args.mask_pii, keep_dropped_text=args.keep_dropped_text,
         extractor=args.extractor, dedup_priority=args.dedup_priority.split(","),
         executor_config=args.executor_config, executor=args.executor, workers=args.workers,
+        allow_failed_files=args.allow_failed_files,
     )
 
 

@@ -26,6 +26,7 @@ class CurateConfig:
     extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
+    allow_failed_files: bool = False  # True: a source whose every file fails to read gives 0 documents instead of failing ingest
 
     @property
     def workers(self) -> int:
@@ -47,6 +48,7 @@ class CurateConfig:
         executor_config: str | None = None,
         executor: str | None = None,
         workers: int | None = None,
+        allow_failed_files: bool = False,
     ) -> CurateConfig:
         """The config the CLI and the Dagster resource both build from their flat settings: empty
         names are dropped, and the executor comes from ``executor_config`` with ``executor`` and
@@ -61,4 +63,5 @@ class CurateConfig:
             extract=ExtractOptions(extractor=extractor),
             dedup=DedupConfig(source_priority=tuple(name for name in dedup_priority if name)),
             executor=load_executor_config(executor_config, executor, workers),
+            allow_failed_files=allow_failed_files,
         )

@@ -17,6 +17,7 @@ from pipelines.ingest.task import IngestTask
 from pipelines.langid.task import LangidTask
 from pipelines.quality.task import QualityTask
 from pipelines.runtime.executors import executor_factory as make_executor_factory
+from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.progress import ProgressCallback, with_progress
 from pipelines.runtime.runner import (
     ExecutorFactory,
@@ -24,9 +25,15 @@ from pipelines.runtime.runner import (
     StageOutcome,
     WorkItem,
     merge_outcomes,
+    part_stats,
     run_file_stage,
 )
-from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageFolder, StageOrderError
+from pipelines.storage.layout import (
+    CURATE_STAGES,
+    DataLayout,
+    StageFolder,
+    StageOrderError,
+)
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.task import TokensTask
 
@@ -87,7 +94,32 @@ def run_curate_stage(
         task, items = _task_and_items(stage, config, layout, source)
         out_dir = layout.stage_folder(stage, source.name).path
         outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
+        if stage == "ingest" and not config.allow_failed_files:
+            _check_some_file_read(source, out_dir, [item.part for item in items])
     return StageRun(merge_outcomes(stage, layout.stage_dir(stage), outcomes))
+
+
+class AllFilesFailed(RuntimeError):
+    """Every input file of a source failed to read: the stage fails instead of reporting zero documents."""
+
+
+def _check_some_file_read(source: SourceConfig, out_dir: str, parts: list[str]) -> None:
+    """Raise AllFilesFailed when every file of ``source`` gave no document and at least one error,
+    naming each file and its first problem."""
+    failed = []
+    for part in parts:
+        stats = part_stats(out_dir, part)
+        errors = ErrorLog.from_dict(stats["errors"])
+        if stats["docs_in"] or not errors.errors:
+            return
+        first = next(p for p in errors.samples if p.kind == "error")
+        failed.append(f"  {stats['in_path']} [{first.where}]: {first.message}")
+    if failed:
+        raise AllFilesFailed(
+            f"source {source.name!r} (kind {source.kind}): all {len(failed)} input file(s) failed, no document read:\n"
+            + "\n".join(failed[:20]) + ("\n  ..." if len(failed) > 20 else "")
+            + "\nfix the source entry (kind, paths, columns) or allow it with --allow-failed-files (allow_failed_files: true)"
+        )
 
 
 def _task_and_items(

@@ -26,7 +26,13 @@ from pydantic import (
     model_validator,
 )
 
-from pipelines.config_file import ConfigError, Identifier, StrictModel, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    read_yaml,
+    validate,
+)
 from pipelines.langid.languages import UnknownLanguageError, canonical
 from pipelines.mix.quotas import largest_remainder
 from pipelines.schema import token_column

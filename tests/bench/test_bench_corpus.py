@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval.realdata import REALDATA
+
 pytestmark = pytest.mark.integration
 
 if not (REALDATA / "warc").is_dir():
