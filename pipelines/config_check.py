@@ -9,7 +9,7 @@ from pipelines.config_file import ConfigError, read_yaml
 from pipelines.curate.config import CurateConfig
 from pipelines.ingest.config import load_sources
 from pipelines.mix.spec import MixSpec, load_mix_spec
-from pipelines.quality.rules import load_quality_config
+from pipelines.quality.config import load_quality_config
 from pipelines.runtime.executors import ExecutorConfig, load_executor_config
 
 #: The kinds of config file ``seamix validate`` tells apart, and what it says each one is.
