@@ -286,7 +286,7 @@ def intact_parts(out_dir: str, stage: str) -> set[str]:
             intact.add(part)
             continue
         log.warning("stage %s: part %s is damaged (%s); redoing it", stage, part, problem)
-        storage.remove(marker)
+        storage.remove(marker, inside=out_dir)
     return intact
 
 

@@ -65,7 +65,7 @@ def data_root_lock(root: str, command: str | None = None, run_id: str | None = N
         stop.set()
         beat.join()
         if (_read(path) or {}).get("token") == owner["token"]:
-            storage.remove(path)
+            storage.remove(path, inside=root)
 
 
 def _owner(command: str, run_id: str | None) -> dict:
