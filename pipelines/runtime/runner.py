@@ -38,6 +38,7 @@ from pipelines.runtime.worker_processes import (
 )
 from pipelines.schema import DROP_SCHEMA
 from pipelines.storage.checksums import FAST_CHECKSUM, file_digest
+from pipelines.storage.layout import StageFolder
 from pipelines.storage.parquet_io import (
     AtomicParquetWriter,
     read_table,
@@ -224,7 +225,7 @@ def run_file_stage(
     if todo:
         tasks = max(1, min(workers, len(todo)))
         step = FileStageStep(task, with_local_sizes(todo), out_dir, keep_dropped_text)
-        logging_dir = storage.join(out_dir, "_logs")
+        logging_dir = StageFolder(out_dir).logs
         if executor_factory is None:
             executor = local_executor([step], tasks, logging_dir, workers=workers)
         else:
@@ -236,7 +237,8 @@ def run_file_stage(
 
 def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
     """Sum the per-part stats files of a finished stage."""
-    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[storage.join(out_dir, f"{p}.parquet") for p in parts])
+    folder = StageFolder(out_dir)
+    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[folder.part(p) for p in parts])
     done = done_parts(out_dir)
     for part in parts:
         path = stats_path(out_dir, part)
@@ -270,8 +272,7 @@ def part_done(out_dir: str, part: str) -> bool:
 
 def done_parts(out_dir: str) -> set[str]:
     """Names of the parts of ``out_dir`` that are done, from one listing of its ``_stats`` folder."""
-    folder = storage.join(out_dir, "_stats")
-    return {rel[: -len(".json")] for rel in storage.relative_files(folder) if rel.endswith(".json")}
+    return {rel[: -len(".json")] for rel in storage.relative_files(StageFolder(out_dir).stats_dir) if rel.endswith(".json")}
 
 
 def intact_parts(out_dir: str, stage: str) -> set[str]:
@@ -314,7 +315,7 @@ def part_stats(out_dir: str, part: str) -> dict:
 
 def stats_path(out_dir: str, part: str) -> str:
     """The part's stats JSON, written last: its presence marks the part done."""
-    return storage.join(out_dir, "_stats", f"{part}.json")
+    return StageFolder(out_dir).stats(part)
 
 
 def _fingerprint(task: FileTask, items: list[WorkItem], out_dir: str) -> str:
@@ -328,17 +329,13 @@ def _input_identity(in_path: str, out_dir: str) -> str:
     """How an input enters a fingerprint. A part of another stage (it has a done marker with
     checksums): its path relative to ``out_dir`` and its recorded checksum, which survive copying or
     moving the data root. Any other file: its path, size and modification time (remote: path only)."""
-    marker = stats_path(_parent(in_path), storage.stem(in_path))
+    marker = stats_path(storage.parent(in_path), storage.stem(in_path))
     if storage.isfile(marker):
         recorded = json.loads(storage.read_text(marker)).get("files", {}).get(storage.name(in_path))
         if recorded:
             return f"{_relative(in_path, out_dir)}|{recorded[FAST_CHECKSUM]}"
     state = storage.file_state(in_path)  # None for remote files: name only
     return "|".join([in_path, *map(str, state or ())])
-
-
-def _parent(path: str) -> str:
-    return posixpath.dirname(path) if storage.is_remote(path) else os.path.dirname(storage.local_path(path))
 
 
 def _relative(path: str, start: str) -> str:
@@ -349,7 +346,7 @@ def _relative(path: str, start: str) -> str:
 
 
 def _reset_if_stale(out_dir: str, fingerprint: str) -> None:
-    marker = storage.join(out_dir, "_fingerprint")
+    marker = StageFolder(out_dir).fingerprint
     if storage.isfile(marker) and storage.read_text(marker).strip() == fingerprint:
         return
     storage.remove_tree(out_dir, inside=storage.parent(out_dir))  # a stage folder is owned by the folder above it
