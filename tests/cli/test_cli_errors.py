@@ -10,7 +10,6 @@ import yaml
 
 from pipelines import cli
 from pipelines.config_file import ConfigError
-from pipelines.storage.layout import StageOrderError
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCES = str(PROJECT / "sources" / "demo.yaml")
@@ -73,6 +72,8 @@ def test_a_stage_run_out_of_order_is_a_user_error(tmp_path, capsys):
 
 
 def test_debug_shows_the_traceback(tmp_path):
+    from pipelines.storage.layout import StageOrderError
+
     with pytest.raises(ConfigError, match="no such file"):
         cli.main(["curate", "--debug", "--sources", str(tmp_path / "nope.yaml"), "--data-root", str(tmp_path)])
     with pytest.raises(StageOrderError):
