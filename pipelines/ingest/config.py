@@ -7,7 +7,13 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from pipelines.config_file import ConfigError, Identifier, StrictModel, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    read_yaml,
+    validate,
+)
 from pipelines.ingest.commoncrawl.options import parse_cc_options
 from pipelines.langid.languages import canonical
 
@@ -42,7 +48,7 @@ class SourceConfig(StrictModel):
     mix_source: str = ""
     columns: dict[str, str] = Field({}, validate_default=True)
     crawl: str | None = None
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = Field(default_factory=dict)
 
     def __hash__(self) -> int:  # ``columns`` is a dict, so hash the identifying fields only
         return hash((self.name, self.kind, self.paths))

@@ -26,7 +26,13 @@ from pydantic import (
     model_validator,
 )
 
-from pipelines.config_file import ConfigError, Identifier, StrictModel, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    read_yaml,
+    validate,
+)
 from pipelines.langid.languages import UnknownLanguageError, canonical
 from pipelines.mix.quotas import largest_remainder
 from pipelines.schema import token_column
@@ -52,7 +58,7 @@ class MixSpecError(ConfigError):
 def _decimal(value: Any) -> Decimal:
     """Numbers as YAML gives them: int, float, or strings such as '500e9' / '100_000_000'."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"must be a number (got {value!r})")
+        raise ValueError(f"must be a number (got {value!r})")  # noqa: TRY004 (pydantic reports ValueErrors only)
     try:
         number = Decimal(str(value).replace("_", "").strip())
     except InvalidOperation:
@@ -245,8 +251,8 @@ class MixSpec(StrictModel):
     max_epochs: Annotated[Real, Field(gt=0)]
     shard: ShardConfig
     bos_eos: Text = DEFAULT_BOS_EOS
-    groups: dict[str, GroupTotal] = {}
-    resolutions: dict[str, Resolution] = Field({}, alias="resolution")
+    groups: dict[str, GroupTotal] = Field(default_factory=dict)
+    resolutions: dict[str, Resolution] = Field(default_factory=dict, alias="resolution")
     tolerances: Tolerances = Tolerances()
     notes: Text | None = None
     rows: tuple[MixRow, ...]

@@ -63,7 +63,7 @@ class SlurmOptions(StrictModel):
     job_name: str = "seamix"
     qos: str = ""
     env_command: str | None = None
-    sbatch_args: dict[str, str] = {}
+    sbatch_args: dict[str, str] = Field(default_factory=dict)
     poll_seconds: NonNegativeFloat = 30.0
 
 
