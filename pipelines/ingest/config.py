@@ -11,6 +11,7 @@ from pipelines.config_file import (
     ConfigError,
     Identifier,
     StrictModel,
+    expect_kind,
     read_yaml,
     validate,
 )
@@ -119,7 +120,9 @@ def load_sources(path: str | Path) -> list[SourceConfig]:
     """Read a YAML file with a top-level ``sources:`` list. Relative paths are resolved against
     the YAML's folder. Any bad entry raises ConfigError naming the file, the entry and the field."""
     path = Path(path)
-    registry = validate(SourceRegistry, read_yaml(path), str(path))
+    data = read_yaml(path)
+    expect_kind(data, path, "sources")
+    registry = validate(SourceRegistry, data, str(path))
     sources: list[SourceConfig] = []
     seen: set[str] = set()
     for index, entry in enumerate(registry.sources):

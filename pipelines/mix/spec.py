@@ -30,6 +30,7 @@ from pipelines.config_file import (
     ConfigError,
     Identifier,
     StrictModel,
+    expect_kind,
     read_yaml,
     validate,
 )
@@ -340,6 +341,7 @@ def load_mix_spec(path: str | Path) -> MixSpec:
     path = Path(path)
     try:
         data = read_yaml(path)
+        expect_kind(data, path, "mix")
     except ConfigError as exc:
         raise MixSpecError(str(exc)) from None
     return parse_mix_spec(data, where=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest())

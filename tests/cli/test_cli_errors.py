@@ -64,6 +64,15 @@ def test_missing_config_file_is_one_line(tmp_path, capsys):
     assert f"seamix curate: error: {tmp_path / 'nope.yaml'}: no such file" in err
 
 
+def test_a_file_of_the_wrong_kind_says_what_it_is(tmp_path, capsys):
+    err = user_error(capsys, ["run", "--sources", SOURCES, "--mix", SOURCES, "--data-root", str(tmp_path)])
+    assert f"{SOURCES}: this is a source registry (top-level 'sources:'), not a mix spec" in err
+    mix = str(PROJECT / "mixes" / "demo.yaml")
+    err = user_error(capsys, ["curate", "--sources", mix, "--data-root", str(tmp_path), "--executor-config", mix])
+    assert f"{mix}: this is a mix spec (top-level 'rows:'), not an executor settings file" in err
+    assert not (tmp_path / "curate").exists()
+
+
 def test_a_stage_run_out_of_order_is_a_user_error(tmp_path, capsys):
     err = user_error(capsys, ["curate", "--stage", "langid", "--sources", SOURCES, "--data-root", str(tmp_path)])
     assert "stage langid: extract has not run for source 'cc-warc-sample'" in err
