@@ -61,7 +61,7 @@ class SourceConfig(StrictModel):
         if not isinstance(data, dict):
             return data
         data = {key: value for key, value in data.items() if key not in ("columns", "options") or value is not None}
-        return {**data, "mix_source": data.get("mix_source") or data.get("name")}
+        return {**data, "mix_source": data.get("mix_source") or data.get("name") or ""}
 
     @field_validator("kind")
     @classmethod
