@@ -5,20 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipelines.config_file import ConfigError, read_yaml
+from pipelines.config_file import (
+    KIND_NAMES,
+    ConfigError,
+    expect_kind,
+    marked_kind,
+    read_yaml,
+)
 from pipelines.curate.config import CurateConfig
 from pipelines.ingest.config import load_sources
 from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.quality.config import load_quality_config
 from pipelines.runtime.executors import ExecutorConfig, load_executor_config
-
-#: The kinds of config file ``seamix validate`` tells apart, and what it says each one is.
-KINDS = {
-    "sources": "source registry",
-    "mix": "mix spec",
-    "quality": "quality thresholds",
-    "executor": "executor settings",
-}
 
 
 def check_run_configs(config: CurateConfig, mix_file: str | Path | None = None) -> MixSpec | None:
@@ -32,6 +30,8 @@ def check_run_configs(config: CurateConfig, mix_file: str | Path | None = None) 
 
 def check_quality_config(path: str | Path | None) -> None:
     """Load the quality thresholds at ``path`` (None: the defaults); their errors become ConfigErrors."""
+    if path is not None:
+        expect_kind(read_yaml(path), path, "quality")
     try:
         load_quality_config(path)
     except ConfigError:
@@ -41,16 +41,12 @@ def check_quality_config(path: str | Path | None) -> None:
 
 
 def detect_kind(data: Any, path: str | Path) -> str:
-    """Which kind of config file the parsed YAML ``data`` is: a key of :data:`KINDS`."""
-    if isinstance(data, dict):
-        if "sources" in data:
-            return "sources"
-        if "rows" in data:
-            return "mix"
-        if "quality" in data:
-            return "quality"
-        if data and set(data) <= set(ExecutorConfig.model_fields):
-            return "executor"
+    """Which kind of config file the parsed YAML ``data`` is: a key of :data:`KIND_NAMES`."""
+    kind = marked_kind(data)
+    if kind is not None:
+        return kind
+    if isinstance(data, dict) and data and set(data) <= set(ExecutorConfig.model_fields):
+        return "executor"
     raise ConfigError(
         f"{path}: cannot tell what kind of config this is; expected a top-level 'sources:' list (source registry), "
         f"'rows:' (mix spec), 'quality:' (quality thresholds) or executor settings "
@@ -64,11 +60,11 @@ def validate_file(path: str | Path) -> str:
     kind = detect_kind(read_yaml(path), path)
     if kind == "sources":
         count = len(load_sources(path))
-        return f"{KINDS[kind]}, {count} source{'s' if count != 1 else ''}"
+        return f"{KIND_NAMES[kind]}, {count} source{'s' if count != 1 else ''}"
     if kind == "mix":
         spec = load_mix_spec(path)
-        return f"{KINDS[kind]} {spec.name!r}, {len(spec.rows)} rows, {spec.row_tokens:,} tokens"
+        return f"{KIND_NAMES[kind]} {spec.name!r}, {len(spec.rows)} rows, {spec.row_tokens:,} tokens"
     if kind == "quality":
         check_quality_config(path)
-        return KINDS[kind]
-    return f"{KINDS[kind]}, kind {load_executor_config(path).kind}"
+        return KIND_NAMES[kind]
+    return f"{KIND_NAMES[kind]}, kind {load_executor_config(path).kind}"

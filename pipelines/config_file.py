@@ -54,9 +54,29 @@ def read_yaml(path: str | Path) -> Any:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
 
 
-def load_file(model: type[Model], path: str | Path, context: dict[str, Any] | None = None) -> Model:
-    """The YAML file at ``path`` validated as ``model``; every problem is a ConfigError naming the file."""
-    return validate(model, read_yaml(path), str(path), context)
+#: What each kind of config file is called, and the top-level key that marks it (executor settings have none).
+KIND_NAMES = {"sources": "source registry", "mix": "mix spec", "quality": "quality thresholds file",
+              "executor": "executor settings file"}
+_KIND_MARKERS = {"sources": "sources", "mix": "rows", "quality": "quality"}
+
+
+def marked_kind(data: Any) -> str | None:
+    """The kind (sources, mix, quality) whose top-level key the parsed YAML ``data`` has, if any."""
+    if isinstance(data, dict):
+        return next((kind for kind, key in _KIND_MARKERS.items() if key in data), None)
+    return None
+
+
+def expect_kind(data: Any, path: str | Path, kind: str) -> None:
+    """ConfigError when ``data`` is plainly another kind of config file than ``kind`` (a wrong argument)."""
+    found = marked_kind(data)
+    if found is not None and found != kind:
+        raise ConfigError(f"{path}: this is {_with_article(KIND_NAMES[found])} (top-level "
+                          f"'{_KIND_MARKERS[found]}:'), not {_with_article(KIND_NAMES[kind])}")
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def validate(model: type[Model], data: Any, where: str, context: dict[str, Any] | None = None,

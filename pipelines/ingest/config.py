@@ -11,6 +11,7 @@ from pipelines.config_file import (
     ConfigError,
     Identifier,
     StrictModel,
+    expect_kind,
     read_yaml,
     validate,
 )
@@ -48,7 +49,7 @@ class SourceConfig(StrictModel):
     mix_source: str = ""
     columns: dict[str, str] = Field({}, validate_default=True)
     crawl: str | None = None
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = Field(default_factory=dict)
 
     def __hash__(self) -> int:  # ``columns`` is a dict, so hash the identifying fields only
         return hash((self.name, self.kind, self.paths))
@@ -60,7 +61,7 @@ class SourceConfig(StrictModel):
         if not isinstance(data, dict):
             return data
         data = {key: value for key, value in data.items() if key not in ("columns", "options") or value is not None}
-        return {**data, "mix_source": data.get("mix_source") or data.get("name")}
+        return {**data, "mix_source": data.get("mix_source") or data.get("name") or ""}
 
     @field_validator("kind")
     @classmethod
@@ -119,7 +120,9 @@ def load_sources(path: str | Path) -> list[SourceConfig]:
     """Read a YAML file with a top-level ``sources:`` list. Relative paths are resolved against
     the YAML's folder. Any bad entry raises ConfigError naming the file, the entry and the field."""
     path = Path(path)
-    registry = validate(SourceRegistry, read_yaml(path), str(path))
+    data = read_yaml(path)
+    expect_kind(data, path, "sources")
+    registry = validate(SourceRegistry, data, str(path))
     sources: list[SourceConfig] = []
     seen: set[str] = set()
     for index, entry in enumerate(registry.sources):

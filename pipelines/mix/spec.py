@@ -30,6 +30,7 @@ from pipelines.config_file import (
     ConfigError,
     Identifier,
     StrictModel,
+    expect_kind,
     read_yaml,
     validate,
 )
@@ -58,7 +59,7 @@ class MixSpecError(ConfigError):
 def _decimal(value: Any) -> Decimal:
     """Numbers as YAML gives them: int, float, or strings such as '500e9' / '100_000_000'."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"must be a number (got {value!r})")
+        raise ValueError(f"must be a number (got {value!r})")  # noqa: TRY004 (pydantic reports ValueErrors only)
     try:
         number = Decimal(str(value).replace("_", "").strip())
     except InvalidOperation:
@@ -251,8 +252,8 @@ class MixSpec(StrictModel):
     max_epochs: Annotated[Real, Field(gt=0)]
     shard: ShardConfig
     bos_eos: Text = DEFAULT_BOS_EOS
-    groups: dict[str, GroupTotal] = {}
-    resolutions: dict[str, Resolution] = Field({}, alias="resolution")
+    groups: dict[str, GroupTotal] = Field(default_factory=dict)
+    resolutions: dict[str, Resolution] = Field(default_factory=dict, alias="resolution")
     tolerances: Tolerances = Tolerances()
     notes: Text | None = None
     rows: tuple[MixRow, ...]
@@ -340,6 +341,7 @@ def load_mix_spec(path: str | Path) -> MixSpec:
     path = Path(path)
     try:
         data = read_yaml(path)
+        expect_kind(data, path, "mix")
     except ConfigError as exc:
         raise MixSpecError(str(exc)) from None
     return parse_mix_spec(data, where=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest())

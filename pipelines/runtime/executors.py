@@ -21,7 +21,7 @@ from typing import Literal
 from datatrove.pipeline.base import PipelineStep
 from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt
 
-from pipelines.config_file import StrictModel, read_yaml, validate
+from pipelines.config_file import StrictModel, expect_kind, read_yaml, validate
 from pipelines.runtime.runner import (
     ExecutorFactory,
     FileStageStep,
@@ -63,7 +63,7 @@ class SlurmOptions(StrictModel):
     job_name: str = "seamix"
     qos: str = ""
     env_command: str | None = None
-    sbatch_args: dict[str, str] = {}
+    sbatch_args: dict[str, str] = Field(default_factory=dict)
     poll_seconds: NonNegativeFloat = 30.0
 
 
@@ -86,6 +86,7 @@ def load_executor_config(
     """The executor settings of YAML file ``path`` (keys: kind, workers, start_method, ray: {...}, slurm: {...}),
     with ``kind`` and ``workers`` overriding the file when given; errors are ConfigErrors naming file and field."""
     data = (read_yaml(path) or {}) if path is not None else {}
+    expect_kind(data, path, "executor")
     overrides = {key: value for key, value in (("kind", kind), ("workers", workers)) if value is not None}
     if isinstance(data, dict):
         data = {**data, **overrides}

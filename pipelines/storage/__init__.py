@@ -161,7 +161,7 @@ def is_strictly_inside(path: str, folder: str) -> bool:
     return inner != outer and inner.is_relative_to(outer)
 
 
-def check_inside(path: str, folder: str) -> None:
+def _check_inside(path: str, folder: str) -> None:
     """Raise OutsideFolderError unless ``path`` lies strictly inside ``folder``."""
     if not is_strictly_inside(path, folder):
         raise OutsideFolderError(f"refusing to remove {path}: it is not strictly inside {folder}, the folder that owns it")
@@ -169,7 +169,7 @@ def check_inside(path: str, folder: str) -> None:
 
 def remove(path: str, *, inside: str) -> None:
     """Delete the file at ``path`` if there is one; ``path`` must lie strictly inside ``inside``."""
-    check_inside(path, inside)
+    _check_inside(path, inside)
     if not is_remote(path):
         Path(local_path(path)).unlink(missing_ok=True)
         return
@@ -181,7 +181,7 @@ def remove(path: str, *, inside: str) -> None:
 def remove_tree(path: str, *, inside: str) -> None:
     """Delete the folder (key prefix) ``path`` with everything under it, if it exists; ``path``
     must lie strictly inside ``inside``."""
-    check_inside(path, inside)
+    _check_inside(path, inside)
     if not is_remote(path):
         if os.path.exists(local_path(path)):
             shutil.rmtree(local_path(path))

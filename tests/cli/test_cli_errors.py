@@ -10,7 +10,6 @@ import yaml
 
 from pipelines import cli
 from pipelines.config_file import ConfigError
-from pipelines.storage.layout import StageOrderError
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCES = str(PROJECT / "sources" / "demo.yaml")
@@ -65,6 +64,15 @@ def test_missing_config_file_is_one_line(tmp_path, capsys):
     assert f"seamix curate: error: {tmp_path / 'nope.yaml'}: no such file" in err
 
 
+def test_a_file_of_the_wrong_kind_says_what_it_is(tmp_path, capsys):
+    err = user_error(capsys, ["run", "--sources", SOURCES, "--mix", SOURCES, "--data-root", str(tmp_path)])
+    assert f"{SOURCES}: this is a source registry (top-level 'sources:'), not a mix spec" in err
+    mix = str(PROJECT / "mixes" / "demo.yaml")
+    err = user_error(capsys, ["curate", "--sources", mix, "--data-root", str(tmp_path), "--executor-config", mix])
+    assert f"{mix}: this is a mix spec (top-level 'rows:'), not an executor settings file" in err
+    assert not (tmp_path / "curate").exists()
+
+
 def test_a_stage_run_out_of_order_is_a_user_error(tmp_path, capsys):
     err = user_error(capsys, ["curate", "--stage", "langid", "--sources", SOURCES, "--data-root", str(tmp_path)])
     assert "stage langid: extract has not run for source 'cc-warc-sample'" in err
@@ -73,6 +81,8 @@ def test_a_stage_run_out_of_order_is_a_user_error(tmp_path, capsys):
 
 
 def test_debug_shows_the_traceback(tmp_path):
+    from pipelines.storage.layout import StageOrderError
+
     with pytest.raises(ConfigError, match="no such file"):
         cli.main(["curate", "--debug", "--sources", str(tmp_path / "nope.yaml"), "--data-root", str(tmp_path)])
     with pytest.raises(StageOrderError):

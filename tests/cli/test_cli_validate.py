@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from pipelines.config_check import detect_kind
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHIPPED = ["sources/demo.yaml", "mixes/demo.yaml", "mixes/gemma-sea-lion-v4.yaml", "mixes/qwen-sea-lion-v4.yaml",
@@ -46,6 +45,8 @@ def test_each_kind_reports_file_entry_and_field(tmp_path, capsys, text, expected
 
 
 def test_kinds_are_told_apart():
+    from pipelines.config_check import detect_kind
+
     assert detect_kind({"sources": []}, "x") == "sources"
     assert detect_kind({"name": "m", "rows": []}, "x") == "mix"
     assert detect_kind({"quality": {}}, "x") == "quality"

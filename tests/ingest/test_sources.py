@@ -101,6 +101,16 @@ def test_load_sources_bad_entry_names_file_entry_and_field(tmp_path: Path, entry
     assert str(config) in message and "sources[1]" in message and field in message
 
 
+def test_source_config_is_hashable_picklable_and_keeps_its_fingerprint_repr() -> None:
+    """It travels to datatrove workers, and the ingest stage fingerprints its repr."""
+    import pickle
+
+    source = SourceConfig(name="pq", kind="parquet", paths="a.parquet", columns={"id": "key"}, language="th")
+    assert pickle.loads(pickle.dumps(source)) == source and hash(source) == hash(pickle.loads(pickle.dumps(source)))
+    assert repr(source) == ("SourceConfig(name='pq', kind='parquet', paths=('a.parquet',), language='tha_Thai', "
+                            "mix_source='pq', columns={'text': 'text', 'id': 'key'}, crawl=None, options={})")
+
+
 @pytest.mark.parametrize("name", ["../x", "/tmp/x", "..", "."])
 def test_source_names_that_are_paths_are_rejected_at_load(tmp_path: Path, name: str) -> None:
     """A source named '..' used to delete <root>/curate and '.' a whole stage folder."""
