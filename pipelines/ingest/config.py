@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "jsonl": "generic JSON lines (.jsonl, .gz, .zst) with a column mapping",
     "parquet": "generic Parquet files with a column mapping",
     "cc-index": "Common Crawl records fetched by byte range from a work list built from the columnar URL index",
+    "chat": "post-training conversations (JSONL/JSON/Parquet; layout detected per file or set by format:), see pipelines/posttrain",
 }
 
 #: Canonical document fields that ``columns`` may map to a source column.
@@ -28,7 +29,7 @@ CANONICAL_FIELDS = ("text", "id", "url", "date", "dump", "language")
 #: Kinds whose columns come from the ``columns`` mapping.
 MAPPED_KINDS = ("jsonl", "parquet")
 
-_ENTRY_FIELDS = ("name", "kind", "paths", "language", "mix_source", "columns", "crawl", "options")
+_ENTRY_FIELDS = ("name", "kind", "paths", "language", "mix_source", "columns", "crawl", "options", "format")  # format: kind chat
 
 
 class SourceFieldError(ValueError):

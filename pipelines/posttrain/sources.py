@@ -1,0 +1,55 @@
+"""Post-training source registry: ``kind: chat`` entries of a sources YAML, with ``format:`` and ``options.category``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipelines.ingest.config import SourceConfig, load_sources
+from pipelines.posttrain.formats import layout_named
+from pipelines.posttrain.layouts.common import normalise_category
+
+CHAT_KIND = "chat"
+_OPTIONS = ("category",)
+
+
+@dataclass(frozen=True)
+class ChatSource:
+    """One post-training corpus: the common source fields (name, paths, language, mix_source), the
+    layout name (``format``; None: detected per file) and the category of rows that name none."""
+
+    config: SourceConfig
+    format: str | None = None
+    category: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The source's registry name (prefix of its conversation ids)."""
+        return self.config.name
+
+
+def load_chat_sources(path: str | Path) -> list[ChatSource]:
+    """Read the ``sources:`` list of a YAML file whose entries are all ``kind: chat``. Fields and
+    paths are validated as for text sources (pipelines.ingest.config.load_sources); ``format`` must
+    name a layout and ``options`` may only hold ``category``. Errors name the file, entry and field."""
+    sources = load_sources(path)
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["sources"]
+    out = []
+    for index, (source, entry) in enumerate(zip(sources, entries)):
+        where = f"{path}: sources[{index}] ({source.name})"
+        if source.kind != CHAT_KIND:
+            raise ValueError(f"{where}: field 'kind': post-training sources are kind {CHAT_KIND!r}, got {source.kind!r}")
+        fmt = entry.get("format")
+        if fmt is not None:
+            try:
+                fmt = layout_named(str(fmt)).name
+            except ValueError as exc:
+                raise ValueError(f"{where}: field 'format': {exc}") from None
+        unknown = sorted(set(source.options) - set(_OPTIONS))
+        if unknown:
+            raise ValueError(f"{where}: field 'options': unknown option(s) {', '.join(unknown)}; known: {', '.join(_OPTIONS)}")
+        category = source.options.get("category")
+        out.append(ChatSource(source, fmt, normalise_category(category)))
+    return out
