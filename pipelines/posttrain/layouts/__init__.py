@@ -27,8 +27,8 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("openai", openai.KEYS, openai.convert),
     Layout("sharegpt", sharegpt.KEYS, sharegpt.convert),
     Layout("xlam", xlam.KEYS, xlam.convert),
+    Layout("alpaca", instruction.ALPACA_KEYS, instruction.convert_alpaca),  # before nemotron: Alpaca has input and output too
     Layout("nemotron", nemotron.KEYS, nemotron.convert),
-    Layout("alpaca", instruction.ALPACA_KEYS, instruction.convert_alpaca),
     Layout("prompt-response", instruction.PROMPT_KEYS, instruction.convert_prompt_response),
 )
 BY_NAME: dict[str, Layout] = {layout.name: layout for layout in LAYOUTS}
