@@ -24,6 +24,11 @@ class ChatSource:
     format: str | None = None
     category: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.format is not None:
+            object.__setattr__(self, "format", layout_named(self.format).name)
+        object.__setattr__(self, "category", normalise_category(self.category))
+
     @property
     def name(self) -> str:
         """The source's registry name (prefix of its conversation ids)."""
@@ -41,15 +46,12 @@ def load_chat_sources(path: str | Path) -> list[ChatSource]:
         where = f"{path}: sources[{index}] ({source.name})"
         if source.kind != CHAT_KIND:
             raise ValueError(f"{where}: field 'kind': post-training sources are kind {CHAT_KIND!r}, got {source.kind!r}")
-        fmt = entry.get("format")
-        if fmt is not None:
-            try:
-                fmt = layout_named(str(fmt)).name
-            except ValueError as exc:
-                raise ValueError(f"{where}: field 'format': {exc}") from None
         unknown = sorted(set(source.options) - set(_OPTIONS))
         if unknown:
             raise ValueError(f"{where}: field 'options': unknown option(s) {', '.join(unknown)}; known: {', '.join(_OPTIONS)}")
-        category = source.options.get("category")
-        out.append(ChatSource(source, fmt, normalise_category(category)))
+        fmt = entry.get("format")
+        try:
+            out.append(ChatSource(source, None if fmt is None else str(fmt), source.options.get("category")))
+        except ValueError as exc:
+            raise ValueError(f"{where}: field 'format': {exc}") from None
     return out

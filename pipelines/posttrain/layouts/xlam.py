@@ -62,11 +62,12 @@ def parameters_schema(parameters: dict) -> dict:
     for name, spec in parameters.items():
         spec = spec if isinstance(spec, dict) else {"type": str(spec)}
         raw_type = str(spec.get("type", ""))
-        base, _, flags = raw_type.partition(",")
+        base, *flags = _split_top_level(raw_type) or [""]  # "Dict[str, Any], optional": the comma outside brackets
         schema = type_schema(base)
         schema.update({k: v for k, v in spec.items() if k in ("description", "default", "enum")})
         properties[name] = schema
-        if "optional" not in flags.lower() and not base.strip().lower().startswith("optional") and "default" not in spec:
+        optional = any("optional" in flag.lower() for flag in flags) or base.lower().startswith("optional")
+        if not optional and "default" not in spec:
             required.append(name)
     return {"type": "object", "properties": properties, "required": required}
 
