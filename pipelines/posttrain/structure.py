@@ -103,6 +103,10 @@ def is_repetition_loop(text: str, language: str, thresholds: QualityThresholds) 
     tokens = words(text, language)
     if len(tokens) < MIN_REPETITION_WORDS:
         return False
+    smallest = min(n for n, _ in thresholds.max_dup_ngram_char_frac)
+    grams = list(zip(*(tokens[i:] for i in range(smallest))))
+    if len(set(grams)) == len(grams):  # no n-gram repeats, so no longer one does: the common case, in one set
+        return False
     repetition = NgramRepetition(tokens)
     return any(repetition.duplicate_ngram_chars(n) / len(text) > limit for n, limit in thresholds.max_dup_ngram_char_frac)
 
