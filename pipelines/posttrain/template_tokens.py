@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.posttrain.chat_template import ChatTemplate, load_chat_template, prepare_messages
+from pipelines.posttrain.chat_template import ChatTemplate, ChatTemplateError, load_chat_template, prepare_messages
 from pipelines.tokens.registry import load_tokenizer
 
 #: Characters of the diverged tail compared before a full comparison (a cheap filter).
@@ -73,13 +73,19 @@ class TemplateCounter:
         """Counts for one conversation."""
         return self.count_many([(messages, tools)])[0]
 
-    def count_many(self, conversations: Sequence[tuple[Sequence[Mapping], Sequence[Mapping] | None]]
-                   ) -> list[TemplateTokens]:
-        """Counts for many (messages, tools) pairs; the texts are encoded in one multi-threaded batch."""
-        rendered = [self.assistant_spans(messages, tools) for messages, tools in conversations]
-        encodings = self.tokenizer.encode_batch([text for text, _ in rendered], add_special_tokens=False)
-        out = []
-        for (messages, _), (_, spans), encoding in zip(conversations, rendered, encodings):
+    def count_many(self, conversations: Sequence[tuple[Sequence[Mapping], Sequence[Mapping] | None]],
+                   refused_as_none: bool = False) -> list[TemplateTokens | None]:
+        """Counts for many (messages, tools) pairs; the texts are encoded in one multi-threaded batch.
+        A conversation the template refuses raises ChatTemplateError, or counts as None with ``refused_as_none``."""
+        rendered = [self._spans_or_none(messages, tools, refused_as_none) for messages, tools in conversations]
+        texts = [r[0] for r in rendered if r is not None]
+        encodings = iter(self.tokenizer.encode_batch(texts, add_special_tokens=False))
+        out: list[TemplateTokens | None] = []
+        for (messages, _), spanned in zip(conversations, rendered):
+            if spanned is None:
+                out.append(None)
+                continue
+            spans, encoding = spanned[1], next(encodings)
             offsets = encoding.offsets
             trainable = trainable_token_count([s for s, _ in offsets], [e for _, e in offsets], spans)
             total = len(encoding.ids)
@@ -89,6 +95,15 @@ class TemplateCounter:
                 tool_calls=sum(len(m.get("tool_calls") or ()) for m in messages),
             ))
         return out
+
+    def _spans_or_none(self, messages: Sequence[Mapping], tools: Sequence[Mapping] | None,
+                       refused_as_none: bool) -> tuple[str, list[tuple[int, int]]] | None:
+        try:
+            return self.assistant_spans(messages, tools)
+        except ChatTemplateError:
+            if refused_as_none:
+                return None
+            raise
 
 
 def trainable_token_count(starts: Sequence[int], ends: Sequence[int], spans: Sequence[tuple[int, int]]) -> int:
