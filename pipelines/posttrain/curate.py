@@ -15,7 +15,12 @@ from pipelines.posttrain.sources import ChatSource, load_chat_sources
 from pipelines.posttrain.tasks import ChatChecksTask, ChatIngestTask
 from pipelines.runtime.executors import executor_factory as make_executor_factory
 from pipelines.runtime.progress import ProgressCallback, with_progress
-from pipelines.runtime.runner import ExecutorFactory, WorkItem, merge_outcomes, run_file_stage
+from pipelines.runtime.runner import (
+    ExecutorFactory,
+    WorkItem,
+    merge_outcomes,
+    run_file_stage,
+)
 from pipelines.storage.layout import POSTTRAIN_STAGES, DataLayout
 
 

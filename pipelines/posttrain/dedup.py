@@ -13,7 +13,13 @@ from pipelines.dedup.clusters import DedupSummary, find_duplicates
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.stage import DedupApplyTask, SignatureTask
 from pipelines.posttrain.tasks import UserTurnsTask
-from pipelines.runtime.runner import ExecutorFactory, StageOutcome, WorkItem, merge_outcomes, run_file_stage
+from pipelines.runtime.runner import (
+    ExecutorFactory,
+    StageOutcome,
+    WorkItem,
+    merge_outcomes,
+    run_file_stage,
+)
 from pipelines.storage.checksums import file_sha256
 
 __all__ = ["CLUSTER_SIZE_COLUMN", "run_posttrain_dedup"]

@@ -94,9 +94,9 @@ def language_mismatch(messages: list[dict], predictions: list[Prediction | None]
     for message, prediction in zip(messages, predictions):
         if message["role"] == "user":
             prompt = prediction if _confident(message, prediction) else None
-        elif message["role"] == "assistant" and prompt is not None and _confident(message, prediction):
-            if _label(prediction) != _label(prompt):
-                mismatch = True
+        elif (message["role"] == "assistant" and prompt is not None and _confident(message, prediction)
+              and _label(prediction) != _label(prompt)):
+            mismatch = True
     return mismatch and not is_translation(messages, category)
 
 

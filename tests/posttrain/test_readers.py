@@ -136,3 +136,22 @@ def test_chat_sources_validate_kind_format_and_options(tmp_path):
         bad.write_text(f"sources:\n  - {entry}\n")
         with pytest.raises(ValueError, match=message):
             load_chat_sources(bad)
+
+
+def test_fsspec_source_folder_is_listed_and_read():
+    import fsspec
+
+    from pipelines.posttrain.tasks import ChatIngestTask
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/chatsrc/a.jsonl", (json.dumps(GOOD) + "\n").encode())
+    fs.pipe("/chatsrc/sub/b.jsonl.gz", gzip.compress((json.dumps(GOOD) + "\n{bad\n").encode()))
+    source = ChatSource(SourceConfig("mem", "chat", ("memory://chatsrc",)))
+    task = ChatIngestTask(source)
+    items = task.work_items()
+    assert [i.in_path for i in items] == ["memory:///chatsrc/a.jsonl", "memory:///chatsrc/sub/b.jsonl.gz"]
+    errors = ErrorLog()
+    ids = [r for item in items for kept, _ in task.process(item, errors) for r in kept.column("id").to_pylist()]
+    assert ids == ["mem/a:1", "mem/sub/b:1"]
+    assert [(p.file, p.where) for p in errors.samples] == [("memory:///chatsrc/sub/b.jsonl.gz", "line 2")]
+    fs.rm("/chatsrc", recursive=True)

@@ -56,13 +56,28 @@ def test_kept_conversations_carry_languages_in_all_eleven_and_translations(curat
     assert len({r["language"] for r in kept}) == 11
     assert all(len(r["languages"]) == len(r["messages"]) for r in kept)
     assert {r["category"] for r in kept} >= {"general", "tool-calling", "math", "code"}
-    part = sorted(Path(DataLayout.at(config.data_root).posttrain_dir("checks")).glob("*/part-*.parquet"))[0]
+    part = min(Path(DataLayout.at(config.data_root).posttrain_dir("checks")).glob("*/part-*.parquet"))
     assert pq.read_schema(part).remove_metadata().equals(CONVERSATION_SCHEMA)
 
 
 def test_rerun_of_a_stage_reuses_its_parts(curated):
-    config, runs = curated
+    config, _ = curated
+    part = Path(DataLayout.at(config.data_root).posttrain_dir("checks")) / "xlam-sample" / "part-00000.parquet"
+    written = part.stat().st_mtime_ns
     again = run_posttrain_stage("checks", config, ["xlam-sample"])
     assert again.outcome.docs_in == 6 and again.outcome.dropped == {"undeclared_tool": 1, "tool_arguments_type": 1}
+    assert part.stat().st_mtime_ns == written
     with pytest.raises(ValueError, match="unknown source"):
         run_posttrain_stage("checks", config, ["nope"])
+
+
+def test_sample_generator_reproduces_the_bundled_files(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_posttrain_sample", SAMPLE.parents[1] / "make_posttrain_sample.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.write_all(tmp_path)
+    assert len(written) == 8
+    for path in written:
+        assert path.read_bytes() == (SAMPLE / path.relative_to(tmp_path)).read_bytes(), path.name

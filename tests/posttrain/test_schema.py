@@ -11,7 +11,13 @@ from posttrain_sample import SAMPLE
 
 from pipelines.ingest.config import SourceConfig
 from pipelines.posttrain.readers import read_conversations
-from pipelines.posttrain.schema import CONVERSATION_SCHEMA, from_openai, make_message, rows_to_table, to_openai
+from pipelines.posttrain.schema import (
+    CONVERSATION_SCHEMA,
+    from_openai,
+    make_message,
+    rows_to_table,
+    to_openai,
+)
 from pipelines.posttrain.sources import ChatSource
 from pipelines.runtime.problems import ErrorLog
 

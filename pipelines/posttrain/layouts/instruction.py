@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pipelines.posttrain.layouts.common import assistant, metadata, normalise_category, record_id, text_field
+from pipelines.posttrain.layouts.common import (
+    assistant,
+    metadata,
+    normalise_category,
+    record_id,
+    text_field,
+)
 from pipelines.posttrain.schema import make_message
 
 ALPACA_KEYS = ("instruction", "output")
