@@ -39,8 +39,9 @@ _MESSAGE_KEYS = ("name", "tool_call_id")
 
 
 def dump_json(value: Any) -> str:
-    """Canonical JSON text for ``tools``, ``metadata`` and tool-call arguments (UTF-8, key order kept)."""
-    return json.dumps(value, ensure_ascii=False)
+    """Canonical JSON text for ``tools``, ``metadata`` and tool-call arguments (UTF-8, key order kept;
+    values JSON has no type for, such as Parquet timestamps, as their text)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def to_openai(row: dict) -> dict:

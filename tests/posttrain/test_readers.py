@@ -155,3 +155,13 @@ def test_fsspec_source_folder_is_listed_and_read():
     assert ids == ["mem/a:1", "mem/sub/b:1"]
     assert [(p.file, p.where) for p in errors.samples] == [("memory:///chatsrc/sub/b.jsonl.gz", "line 2")]
     fs.rm("/chatsrc", recursive=True)
+
+
+def test_tool_parameters_stored_as_json_text_are_parsed(tmp_path):
+    tools = [{"type": "function", "function": {"name": "f", "parameters": json.dumps({"type": "object", "required": ["a"]})}}]
+    record = {**GOOD, "tools": tools}
+    rows, errors = _read(_write_lines(tmp_path / "t.jsonl", [record]))
+    assert json.loads(rows[0]["tools"])[0]["function"]["parameters"] == {"type": "object", "required": ["a"]}
+    bad = {**GOOD, "tools": [{"type": "function", "function": {"name": "f", "parameters": "{oops"}}]}
+    rows, errors = _read(_write_lines(tmp_path / "b.jsonl", [bad]))
+    assert rows == [] and "field 'parameters' is not valid JSON" in errors.samples[0].message

@@ -52,7 +52,7 @@ def record_id(record: dict) -> str | None:
 def metadata(record: dict, mapped: set[str]) -> str | None:
     """JSON text of the record's columns that the layout did not map (None when there are none)."""
     rest = {k: v for k, v in record.items() if k not in mapped and k not in ID_KEYS}
-    return json.dumps(rest, ensure_ascii=False, default=str) if rest else None
+    return dump_json(rest) if rest else None
 
 
 def normalise_category(value: Any) -> str | None:
@@ -109,4 +109,8 @@ def openai_tools(tools: Any, field: str = "tools") -> str | None:
     if not isinstance(tools, list):
         raise LayoutError(f"field '{field}' must be a list of tool definitions, got {type(tools).__name__}")
     wrapped = [t if not isinstance(t, dict) or "function" in t else {"type": "function", "function": t} for t in tools]
+    for tool in wrapped:
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if isinstance(function, dict) and isinstance(function.get("parameters"), str):  # schema stored as JSON text
+            function["parameters"] = json_field(function, "parameters", required=False)
     return dump_json(wrapped) if wrapped else None
