@@ -26,7 +26,8 @@ REASONS = ("empty_turn", "role_order", "no_final_answer", "truncated_answer", "r
 #: one-word items would look like a loop).
 MIN_REPETITION_WORDS = 30
 #: A final answer ending in one of these stopped mid-sentence.
-_DANGLING_ENDS = (",", "，", "、", ":", "：", ";", "；", "(", "[", "{", "-", "–", "\\", "/", "=", "+")
+#: ("/" and "+" are not among them: answers end in URLs and "C++".)
+_DANGLING_ENDS = (",", "，", "、", ":", "：", ";", "；", "(", "[", "{", "-", "–", "=")
 _FALLBACK_LANGUAGE = "eng_Latn"
 _FENCE = re.compile(r"^\s*```", re.MULTILINE)
 

@@ -40,6 +40,10 @@ CALL = [{"id": "c", "name": "f", "arguments": "{}"}]
     ([m("user"), m("assistant", "Here:\n```python\nprint(1)\n")], "truncated_answer"),
     ([m("user"), m("assistant", "<think>still thinking")], "truncated_answer"),
     ([m("user"), m("assistant", "Here:\n```python\nprint(1)\n```\nDone.")], None),
+    ([m("user"), m("assistant", "Here:\n```python\nprint(1)\n```")], None),
+    ([m("user"), m("assistant", "See https://example.org/")], None),
+    ([m("user"), m("assistant", "Most of it is written in C++")], None),
+    ([m("user"), m("assistant", "ผลลัพธ์คือ")], None),  # Thai ends without punctuation
 ])
 def test_structure_cases(messages, reason):
     assert structure_reason(messages) == reason
