@@ -165,3 +165,10 @@ def test_tool_parameters_stored_as_json_text_are_parsed(tmp_path):
     bad = {**GOOD, "tools": [{"type": "function", "function": {"name": "f", "parameters": "{oops"}}]}
     rows, errors = _read(_write_lines(tmp_path / "b.jsonl", [bad]))
     assert rows == [] and "field 'parameters' is not valid JSON" in errors.samples[0].message
+
+
+def test_sharegpt_turns_written_with_role_and_content(tmp_path):
+    record = {"conversations": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "system": "be brief"}
+    rows, errors = _read(_write_lines(tmp_path / "c.jsonl", [record, {"conversations": [{"from": "alien", "value": "x"}]}]))
+    assert [(m["role"], m["content"]) for m in rows[0]["messages"]] == [("system", "be brief"), ("user", "q"), ("assistant", "a")]
+    assert "unknown speaker 'alien'" in errors.samples[0].message and errors.samples[0].where == "line 2"
