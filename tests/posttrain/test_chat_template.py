@@ -9,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.ingest.files import list_input_files
 from pipelines.posttrain.chat_template import ChatTemplateError, load_chat_template, special_tokens
+from pipelines.posttrain.readers import read_conversations
+from pipelines.posttrain.sources import load_chat_sources
 from pipelines.posttrain.template_tokens import TemplateCounter, boundary, trainable_token_count
+from pipelines.posttrain.tokens_task import openai_pairs
+from pipelines.runtime.problems import ErrorLog
 from pipelines.tokens.registry import TokenizerNotFoundError, resolve_tokenizer, resolve_tokenizer_config
 
 TOKENIZERS = ("gemma3", "qwen3")
-SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "data" / "posttrain"
+SOURCES = Path(__file__).resolve().parents[2] / "sources" / "posttrain-demo.yaml"
 
 WEATHER = [{"type": "function", "function": {
     "name": "get_weather", "description": "Current weather of a city",
@@ -46,18 +51,15 @@ def generated_conversations() -> list[tuple[list[dict], list[dict] | None]]:
 
 
 def sample_conversations() -> list[tuple[list[dict], list[dict] | None]]:
-    """The bundled sample's conversations in the OpenAI form, when the sample and its readers exist."""
-    files = sorted(SAMPLE.rglob("*.jsonl")) if SAMPLE.is_dir() else []
+    """Every conversation the readers get from the bundled sample (all layouts, planted defects
+    included), in the form the tokens stage renders; empty when the sample is absent."""
+    if not SOURCES.is_file():
+        return []
     out = []
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(row, dict) and isinstance(row.get("messages"), list):
-                tools = row.get("tools")
-                out.append((row["messages"], json.loads(tools) if isinstance(tools, str) else tools))
+    for source in load_chat_sources(SOURCES):
+        for path in list_input_files(source.config):
+            for table in read_conversations(source, path, ErrorLog()):
+                out.extend(openai_pairs(table))
     return out
 
 
@@ -115,18 +117,18 @@ def _renders(reference, counter, messages, tools):
 
 def test_render_and_total_tokens_equal_transformers(pair):
     name, reference, counter = pair
-    conversations = generated_conversations() + sample_conversations()
+    generated = generated_conversations()
     rendered = 0
-    for messages, tools in conversations:
+    for index, (messages, tools) in enumerate(generated + sample_conversations()):
         if _renders(reference, counter, messages, tools) is None:
             continue
         ids = reference.apply_chat_template(messages, tools=tools, tokenize=True, return_dict=False)
         counts = counter.count(messages, tools)
         assert counts.total == len(ids)
         assert counts.prompt + counts.trainable == counts.total
-        assert 0 < counts.trainable < counts.total
+        assert 0 < counts.trainable < counts.total or index >= len(generated)  # planted: no final answer
         rendered += 1
-    assert rendered >= 6
+    assert rendered >= 6 + (60 if sample_conversations() else 0)
 
 
 def test_generation_prompt_and_kwargs_equal_transformers(pair):
