@@ -8,8 +8,7 @@ import pyarrow as pa
 from pipelines import storage
 from pipelines.langid.languages import OTHER
 from pipelines.posttrain.spec import PosttrainSpec
-from pipelines.posttrain.tokens_task import trainable_column
-from pipelines.schema import token_column
+from pipelines.posttrain.tokens_task import total_column, trainable_column
 
 #: Category of conversations that name none.
 DEFAULT_CATEGORY = "general"
@@ -17,7 +16,7 @@ DEFAULT_CATEGORY = "general"
 
 def usable_sql(spec: PosttrainSpec) -> str:
     """SQL condition for a conversation the mix may draw: its template rendered, within max_length."""
-    total = token_column(spec.tokenizer)
+    total = total_column(spec.tokenizer)
     limit = f" AND {total} <= {int(spec.max_length)}" if spec.max_length is not None else ""
     return f"({total} IS NOT NULL{limit})"
 
@@ -45,7 +44,7 @@ def connect(parts: list[str], source_to_mix: dict[str, str]) -> duckdb.DuckDBPyC
 def build_posttrain_pool(parts: list[str], source_to_mix: dict[str, str], spec: PosttrainSpec) -> pa.Table:
     """One row per (language, category, source): usable conversations (``docs``), their total and
     trainable template tokens, and how many were left out as unrenderable or longer than max_length."""
-    total, trainable = token_column(spec.tokenizer), trainable_column(spec.tokenizer)
+    total, trainable = total_column(spec.tokenizer), trainable_column(spec.tokenizer)
     con = connect(parts, source_to_mix)
     try:
         names = con.sql("SELECT * FROM read_parquet($parts, union_by_name = true) LIMIT 0",

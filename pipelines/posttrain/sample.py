@@ -19,8 +19,7 @@ from pipelines.mix.sample import SampleInputError, select_copies
 from pipelines.posttrain.pool import connect, conversations_sql
 from pipelines.posttrain.shards import PosttrainShardWriter
 from pipelines.posttrain.spec import CONVERSATIONS, PosttrainSpec
-from pipelines.posttrain.tokens_task import trainable_column
-from pipelines.schema import token_column
+from pipelines.posttrain.tokens_task import total_column, trainable_column
 
 CELL = ("language", "category", "mix_source")
 
@@ -46,7 +45,7 @@ def sample_posttrain(spec: PosttrainSpec, plan: pa.Table, parts: list[str], sour
         _check_candidates(con, plan)
         select_copies(con, spec.seed, CELL)
         cells = _cell_results(con, plan)
-        total, trainable = token_column(spec.tokenizer), trainable_column(spec.tokenizer)
+        total, trainable = total_column(spec.tokenizer), trainable_column(spec.tokenizer)
         ordered = con.sql(f"""
             SELECT c.id, d.messages, d.tools, c.category, c.language, c.source, c.mix_source, c.row_id,
                    CAST(c.epoch AS INTEGER) AS epoch, d.{total}, d.{trainable}

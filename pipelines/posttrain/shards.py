@@ -18,8 +18,7 @@ import pyarrow.parquet as pq
 
 from pipelines import storage
 from pipelines.posttrain.spec import PosttrainShard, PosttrainSpec
-from pipelines.posttrain.tokens_task import template_messages, trainable_column
-from pipelines.schema import token_column
+from pipelines.posttrain.tokens_task import template_messages, total_column, trainable_column
 from pipelines.storage.checksums import file_sha256
 
 FUNCTION_TYPE = pa.struct([("name", pa.string()), ("arguments", pa.large_string())])
@@ -44,7 +43,7 @@ def shard_schema(spec: PosttrainSpec) -> pa.Schema:
         [("id", pa.string()), ("messages", pa.list_(OPENAI_MESSAGE_TYPE)), ("tools", pa.large_string()),
          ("category", pa.string()), ("language", pa.string()), ("source", pa.string()), ("mix_source", pa.string()),
          ("row_id", pa.string()), ("epoch", pa.int32()),
-         (token_column(spec.tokenizer), pa.int64()), (trainable_column(spec.tokenizer), pa.int64())]
+         (total_column(spec.tokenizer), pa.int64()), (trainable_column(spec.tokenizer), pa.int64())]
     )
 
 
@@ -55,7 +54,7 @@ def shard_name(index: int, shard: PosttrainShard) -> str:
 
 def openai_rows(batch: pa.RecordBatch, spec: PosttrainSpec) -> list[dict]:
     """The sampler's rows (CONVERSATION_SCHEMA messages + labels + counts) as OpenAI-form shard rows."""
-    counts = (token_column(spec.tokenizer), trainable_column(spec.tokenizer))
+    counts = (total_column(spec.tokenizer), trainable_column(spec.tokenizer))
     rows = []
     for row in batch.to_pylist():
         rows.append({"id": row["id"], "messages": template_messages(row), "tools": row["tools"],
@@ -97,7 +96,7 @@ class PosttrainShardWriter:
             else:
                 _write_jsonl(rows, out.local)
             local = Path(out.local)
-            total, trainable = token_column(self.spec.tokenizer), trainable_column(self.spec.tokenizer)
+            total, trainable = total_column(self.spec.tokenizer), trainable_column(self.spec.tokenizer)
             self.shards.append({
                 "file": storage.name(target), "rows": len(rows),
                 "tokens": sum(r[total] for r in rows), "trainable_tokens": sum(r[trainable] for r in rows),

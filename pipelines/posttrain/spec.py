@@ -12,8 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from pipelines.config_file import ConfigError, Identifier, StrictModel, read_yaml, validate
 from pipelines.langid.languages import UnknownLanguageError, canonical
 from pipelines.posttrain.layouts.common import normalise_category
-from pipelines.posttrain.tokens_task import trainable_column
-from pipelines.schema import token_column
+from pipelines.posttrain.tokens_task import total_column, trainable_column
 
 #: Any value of a dimension (every category or source the pool has for the row's languages).
 ANY = "*"
@@ -156,7 +155,7 @@ class PosttrainSpec(StrictModel):
     @property
     def total_column(self) -> str:
         """The pool column of all template tokens of this spec's tokenizer."""
-        return token_column(self.tokenizer)
+        return total_column(self.tokenizer)
 
     @property
     def row_tokens(self) -> int:

@@ -1,7 +1,7 @@
 """Post-training tokens stage: chat-template token counts of curated conversations, per tokenizer.
 
 Reads ``posttrain/<last curation stage>/<source>/`` and writes ``posttrain/tokens/<source>/`` with
-columns ``tokens_<t>`` (total), ``prompt_tokens_<t>``, ``trainable_tokens_<t>`` (see
+columns ``tokens_<t>`` (total, see total_column), ``prompt_tokens_<t>``, ``trainable_tokens_<t>`` (see
 pipelines.posttrain.template_tokens), ``turns`` and ``n_tool_calls``. A conversation that a
 tokenizer's template refuses (Gemma 3's template has no tool role) keeps null counts for that
 tokenizer, so a mix for it leaves it out and says how many; nothing is dropped here.
@@ -10,6 +10,7 @@ tokenizer, so a mix for it leaves it out and says how many; nothing is dropped h
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,14 +31,20 @@ from pipelines.storage.parquet_io import iter_tables
 STAGE = "tokens"
 
 
+def total_column(tokenizer: str) -> str:
+    """Column of all template tokens for ``tokenizer``: ``tokens_gemma3``; a Hub id or folder becomes
+    lowercase letters, digits and '_' (``swiss-ai/Apertus-8B`` -> ``tokens_swiss_ai_apertus_8b``)."""
+    return token_column(re.sub(r"[^a-z0-9_]", "_", tokenizer.lower()))
+
+
 def prompt_column(tokenizer: str) -> str:
     """Column of the prompt (non-trainable) template tokens for ``tokenizer``."""
-    return f"prompt_{token_column(tokenizer)}"
+    return f"prompt_{total_column(tokenizer)}"
 
 
 def trainable_column(tokenizer: str) -> str:
     """Column of the trainable (assistant) template tokens for ``tokenizer``."""
-    return f"trainable_{token_column(tokenizer)}"
+    return f"trainable_{total_column(tokenizer)}"
 
 
 @lru_cache(maxsize=8)
@@ -66,7 +73,7 @@ def add_template_counts(table: pa.Table, tokenizers: Sequence[str], template_kwa
     for name in tokenizers:
         counter = _counter(name, kwargs_key)
         counts = counter.count_many(pairs, refused_as_none=True)
-        for column, attribute in ((token_column(name), "total"), (prompt_column(name), "prompt"),
+        for column, attribute in ((total_column(name), "total"), (prompt_column(name), "prompt"),
                                   (trainable_column(name), "trainable")):
             values = [getattr(c, attribute) if c is not None else None for c in counts]
             table = _set_column(table, column, pa.array(values, pa.int64()))

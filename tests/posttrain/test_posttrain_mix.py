@@ -205,3 +205,15 @@ def test_stale_plan_is_refused(curated, tmp_path):
     pq.write_table(doctored, Path(layout.path("posttrain", "mixes", "t")) / "plan.parquet")
     with pytest.raises(ValueError, match="stale plan"):
         mix_stage(layout, spec, sources)
+
+
+def test_shipped_specs_carry_the_model_card_numbers():
+    mixes = Path(__file__).resolve().parents[2] / "mixes"
+    apertus = load_posttrain_spec(mixes / "apertus-sea-lion-v4-sft.yaml")
+    assert apertus.total == 8_540_000 and {r.id: r.target for r in apertus.rows}["tool-calling"] == 347_000
+    assert set(apertus.rows[0].languages) == {"eng_Latn", "mya_Mymr", "fil_Latn", "zsm_Latn", "tam_Taml"}
+    gemma = load_posttrain_spec(mixes / "gemma-sea-lion-v4.5-sft.yaml")
+    assert set(gemma.rows[0].languages) == {"eng_Latn", "mya_Mymr", "ind_Latn", "fil_Latn", "zsm_Latn", "tam_Taml",
+                                            "tha_Thai", "vie_Latn"}
+    assert {s for r in gemma.rows for s in r.sources} == {"SEA-Instruct-2602"}
+    assert load_posttrain_spec(mixes / "posttrain-demo.yaml").tokenizer == "qwen3"
