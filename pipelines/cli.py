@@ -24,6 +24,7 @@ from pipelines.mix.stages import (
 )
 from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.outputs.tables import format_report, format_table
+from pipelines.posttrain.cli import add_posttrain_parser
 from pipelines.runtime.executors import EXECUTOR_KINDS, load_executor_config
 from pipelines.runtime.progress import ProgressBars
 from pipelines.storage.layout import CURATE_STAGES, DataLayout
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         ("cc-work-list", _cc_work_list, "select the cc-index sources' records into their work lists"),
     ):
         command(name, func, about).add_argument("--sources", required=True, help="source registry YAML")
+    add_posttrain_parser(sub)
     return parser
 
 

@@ -50,6 +50,7 @@ def token_parts(layout: DataLayout) -> list[str]:
 def pool_stage(layout: DataLayout, spec: PosttrainSpec, sources_file: str) -> pa.Table:
     """Inventory the token-counted conversations for ``spec`` and write its pool.parquet."""
     pool = build_posttrain_pool(token_parts(layout), source_to_mix(sources_file), spec)
+    pool = pool.append_column("mix", pa.array([spec.name] * pool.num_rows, pa.string()))
     write_table_atomic(pool, storage.join(posttrain_mix_dir(layout, spec), "pool.parquet"))
     return pool
 
@@ -59,6 +60,7 @@ def plan_stage(layout: DataLayout, spec: PosttrainSpec) -> pa.Table:
     an infeasible plan raises InfeasiblePlanError listing every short cell."""
     pool = read_table(storage.join(posttrain_mix_dir(layout, spec), "pool.parquet"))
     plan = plan_mix(spec, pool, dimensions=DIMENSIONS)
+    plan = plan.append_column("mix", pa.array([spec.name] * plan.num_rows, pa.string()))
     write_table_atomic(plan, storage.join(posttrain_mix_dir(layout, spec), "plan.parquet"))
     return plan
 
