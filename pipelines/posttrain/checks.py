@@ -3,6 +3,8 @@ structure, tool-call and response-language rules; each failing conversation beco
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 
 from pipelines.langid.identify import LanguageIdentifier
@@ -20,6 +22,8 @@ from pipelines.posttrain.tool_calls import tool_call_reason
 from pipelines.runtime.drops import split_by_reason
 
 STAGE = "checks"
+_STOP_KEYS = ("finish_reason", "stop_reason")
+_LENGTH_STOPS = ("length", "max_tokens", "max_length")
 LANGUAGE_REASON = "response_language_mismatch"
 #: Every reason the checks stage can give, in the order they are tried.
 REASONS = (*STRUCTURE_REASONS, *TOOL_REASONS, LANGUAGE_REASON)
@@ -28,8 +32,20 @@ REASONS = (*STRUCTURE_REASONS, *TOOL_REASONS, LANGUAGE_REASON)
 def conversation_reason(row: dict, languages: list[str | None], mismatch: bool, quality_config: str | None = None) -> str | None:
     """The first failing check of one (normalised) conversation, or None to keep it."""
     return (structure_reason(row["messages"], languages, quality_config)
+            or ("truncated_answer" if stopped_by_length(row["metadata"]) else None)
             or tool_call_reason(row["messages"], row["tools"])
             or (LANGUAGE_REASON if mismatch else None))
+
+
+def stopped_by_length(metadata: str | None) -> bool:
+    """True when the generator's ``finish_reason`` / ``stop_reason`` kept in metadata says the answer hit its length limit."""
+    if not metadata or "length" not in metadata:
+        return False
+    try:
+        values = json.loads(metadata)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(values, dict) and any(values.get(key) in _LENGTH_STOPS for key in _STOP_KEYS)
 
 
 def check_batch(table: pa.Table, identifier: LanguageIdentifier, quality_config: str | None = None) -> tuple[pa.Table, pa.Table]:

@@ -58,3 +58,13 @@ def test_repetition_loop_in_real_sentences(language):
     assert structure_reason([m("user"), m("assistant", natural)], [None, language]) is None
     assert structure_reason([m("user"), m("assistant", looped)], [None, language]) == "repetition_loop"
     assert structure_reason([m("user"), m("assistant", "ok", reasoning=looped)], [None, language]) == "repetition_loop"
+
+
+def test_generator_stop_by_length_in_metadata_is_a_truncated_answer():
+    from pipelines.posttrain.checks import conversation_reason, stopped_by_length
+
+    row = {"messages": [m("user"), m("assistant", "A complete looking answer.")], "tools": None,
+           "metadata": '{"finish_reason": "length", "generator": "x"}'}
+    assert conversation_reason(row, [None, None], mismatch=False) == "truncated_answer"
+    assert not stopped_by_length('{"finish_reason": "stop", "note": "length"}')
+    assert not stopped_by_length(None) and not stopped_by_length("not json length")
