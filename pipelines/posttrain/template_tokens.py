@@ -86,8 +86,7 @@ class TemplateCounter:
                 out.append(None)
                 continue
             spans, encoding = spanned[1], next(encodings)
-            offsets = encoding.offsets
-            trainable = trainable_token_count([s for s, _ in offsets], [e for _, e in offsets], spans)
+            trainable = encoded_span_tokens(encoding, spans, len(spanned[0]))
             total = len(encoding.ids)
             out.append(TemplateTokens(
                 total=total, prompt=total - trainable, trainable=trainable,
@@ -104,6 +103,30 @@ class TemplateCounter:
             if refused_as_none:
                 return None
             raise
+
+
+def encoded_span_tokens(encoding: Any, spans: Sequence[tuple[int, int]], text_length: int) -> int:
+    """Tokens of ``encoding`` overlapping the character spans, found with char_to_token (no Python
+    list of offsets); falls back to trainable_token_count when a span edge is on an uncovered character."""
+    count, counted_to = 0, 0
+    for start, end in spans:
+        if end <= start:
+            continue
+        first = encoding.char_to_token(start)
+        if end >= text_length:
+            after = len(encoding.ids)
+        else:
+            after = encoding.char_to_token(end)
+            if after is not None and encoding.token_to_chars(after)[0] < end:
+                after += 1  # that token starts inside the span: it overlaps it
+        if first is None or after is None:
+            offsets = encoding.offsets
+            return trainable_token_count([a for a, _ in offsets], [b for _, b in offsets], spans)
+        first = max(first, counted_to)
+        if after > first:
+            count += after - first
+            counted_to = after
+    return count
 
 
 def trainable_token_count(starts: Sequence[int], ends: Sequence[int], spans: Sequence[tuple[int, int]]) -> int:

@@ -13,7 +13,7 @@ from pipelines.ingest.files import list_input_files
 from pipelines.posttrain.chat_template import ChatTemplateError, load_chat_template, special_tokens
 from pipelines.posttrain.readers import read_conversations
 from pipelines.posttrain.sources import load_chat_sources
-from pipelines.posttrain.template_tokens import TemplateCounter, boundary, trainable_token_count
+from pipelines.posttrain.template_tokens import TemplateCounter, boundary, encoded_span_tokens, trainable_token_count
 from pipelines.posttrain.tokens_task import openai_pairs
 from pipelines.runtime.problems import ErrorLog
 from pipelines.tokens.registry import TokenizerNotFoundError, resolve_tokenizer, resolve_tokenizer_config
@@ -198,6 +198,21 @@ def test_trainable_token_count_uses_overlap():
     assert trainable_token_count(starts, ends, [(4, 10)]) == 3  # tokens 1, 2, 3 overlap
     assert trainable_token_count(starts, ends, [(0, 3), (12, 14)]) == 2
     assert trainable_token_count(starts, ends, [(5, 5)]) == 0
+
+
+def test_char_to_token_counts_equal_the_offsets_rule(pair):
+    """The fast path (char_to_token) gives the offsets-overlap count on every span, byte-fallback text included."""
+    import random
+
+    name, _, counter = pair
+    text = "<|im_start|>user\nສະບາຍດີ 🦁🦁 ဘာလဲ\n\n  x<end_of_turn>\n" * 3
+    encoding = counter.tokenizer.encode(text, add_special_tokens=False)
+    starts, ends = [a for a, _ in encoding.offsets], [b for _, b in encoding.offsets]
+    rng = random.Random(7)
+    for _ in range(300):
+        cuts = sorted(rng.sample(range(len(text) + 1), 4))
+        spans = [(cuts[0], cuts[1]), (cuts[2], cuts[3])]
+        assert encoded_span_tokens(encoding, spans, len(text)) == trainable_token_count(starts, ends, spans), spans
 
 
 def test_special_tokens_from_config():

@@ -1,0 +1,122 @@
+"""Benchmark: seamix's post-training path vs a bare loop of transformers' apply_chat_template.
+
+Data: every conversation the readers get from the bundled post-training sample (all layouts, in
+the eleven languages, planted defects included), written ``--copies`` times (fresh ids) to one
+OpenAI-layout JSON-lines file. Both paths read that file and use the same tokenizer and template:
+
+* seamix: parse (pipelines.posttrain.readers, layout detection included) → language ID per turn
+  and the structure, tool-call and response-language checks (check_batch) → chat-template total,
+  prompt and trainable token counts (add_template_counts) of the kept conversations;
+* bare loop: json.loads each line, then ``AutoTokenizer.apply_chat_template(messages, tools=tools,
+  tokenize=True)`` per conversation (total tokens only; no checks, no trainable split).
+
+Each path runs ``--repeats`` times in alternation; the best time of each is reported (the machine is
+shared). Prints conversations/s of both and the ratio seamix / bare loop.
+
+    python bench/posttrain_bench.py --copies 20 --tokenizer qwen3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipelines.ingest.config import SourceConfig  # noqa: E402
+from pipelines.ingest.files import list_input_files  # noqa: E402
+from pipelines.langid.identify import LanguageIdentifier  # noqa: E402
+from pipelines.posttrain.checks import check_batch  # noqa: E402
+from pipelines.posttrain.readers import read_conversations  # noqa: E402
+from pipelines.posttrain.schema import to_openai  # noqa: E402
+from pipelines.posttrain.sources import ChatSource, load_chat_sources  # noqa: E402
+from pipelines.posttrain.tokens_task import add_template_counts, template_messages  # noqa: E402
+from pipelines.runtime.problems import ErrorLog  # noqa: E402
+from pipelines.tokens.registry import resolve_tokenizer  # noqa: E402
+
+
+def sample_records() -> list[dict]:
+    """The sample's conversations as OpenAI-layout records (messages, tools as a list, category)."""
+    records = []
+    for source in load_chat_sources(REPO / "sources" / "posttrain-demo.yaml"):
+        for path in list_input_files(source.config):
+            for table in read_conversations(source, path, ErrorLog()):
+                for row in table.to_pylist():
+                    openai = to_openai(row)
+                    records.append({"messages": template_messages(row), "tools": openai["tools"],
+                                    "category": row["category"]})
+    return records
+
+
+def write_corpus(path: Path, records: list[dict], copies: int) -> int:
+    """``copies`` x the records with fresh ids, one JSON object per line; returns the line count."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for copy in range(copies):
+            for i, record in enumerate(records):
+                handle.write(json.dumps({"id": f"c{copy}-{i}", **record}, ensure_ascii=False) + "\n")
+    return copies * len(records)
+
+
+def run_seamix(path: Path, tokenizer: str, identifier: LanguageIdentifier) -> int:
+    """Parse, check and count; returns the conversations that got template counts."""
+    source = ChatSource(SourceConfig(name="bench", kind="chat", paths=(str(path),)), format="openai")
+    counted = 0
+    for table in read_conversations(source, str(path), ErrorLog()):
+        kept, _ = check_batch(table, identifier)
+        counted += add_template_counts(kept, [tokenizer]).num_rows
+    return counted
+
+
+def run_bare(path: Path, reference) -> int:
+    """json.loads + apply_chat_template(tokenize=True) per line; returns the conversations tokenized."""
+    done = 0
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            try:
+                reference.apply_chat_template(record["messages"], tools=record["tools"], tokenize=True, return_dict=False)
+            except Exception:  # the template refused it (e.g. a planted role-order defect)
+                continue
+            done += 1
+    return done
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--copies", type=int, default=20, help="times the sample is repeated (default 20)")
+    parser.add_argument("--tokenizer", default="qwen3", help="tokenizer and chat template (default qwen3)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each path, best kept (default 3)")
+    args = parser.parse_args()
+
+    from transformers import AutoTokenizer
+
+    reference = AutoTokenizer.from_pretrained(str(resolve_tokenizer(args.tokenizer).parent))
+    identifier = LanguageIdentifier()
+    with tempfile.TemporaryDirectory(prefix="seamix-posttrain-bench-") as tmp:
+        corpus = Path(tmp) / "conversations.jsonl"
+        lines = write_corpus(corpus, sample_records(), args.copies)
+        run_seamix(corpus, args.tokenizer, identifier)  # warm-up: template compiled, tokenizer and LID loaded
+        run_bare(corpus, reference)
+        best = {"seamix": float("inf"), "bare": float("inf")}
+        counts = {}
+        for _ in range(args.repeats):
+            for name, run in (("seamix", lambda: run_seamix(corpus, args.tokenizer, identifier)),
+                              ("bare", lambda: run_bare(corpus, reference))):
+                start = time.perf_counter()
+                counts[name] = run()
+                best[name] = min(best[name], time.perf_counter() - start)
+    print(f"{lines:,} conversations ({args.copies} x the post-training sample), tokenizer {args.tokenizer}")
+    print(f"seamix parse + LID + checks + template counts: {best['seamix']:.2f} s, {lines / best['seamix']:,.0f} conv/s "
+          f"({counts['seamix']:,} kept and counted)")
+    print(f"bare json.loads + apply_chat_template:        {best['bare']:.2f} s, {lines / best['bare']:,.0f} conv/s "
+          f"({counts['bare']:,} rendered)")
+    print(f"ratio seamix / bare loop: {best['bare'] / best['seamix']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
