@@ -27,19 +27,21 @@ import tempfile
 import time
 from pathlib import Path
 
+import jinja2
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.ingest.config import SourceConfig  # noqa: E402
-from pipelines.ingest.files import list_input_files  # noqa: E402
-from pipelines.langid.identify import LanguageIdentifier  # noqa: E402
-from pipelines.posttrain.checks import check_batch  # noqa: E402
-from pipelines.posttrain.readers import read_conversations  # noqa: E402
-from pipelines.posttrain.schema import to_openai  # noqa: E402
-from pipelines.posttrain.sources import ChatSource, load_chat_sources  # noqa: E402
-from pipelines.posttrain.tokens_task import add_template_counts, template_messages  # noqa: E402
-from pipelines.runtime.problems import ErrorLog  # noqa: E402
-from pipelines.tokens.registry import resolve_tokenizer  # noqa: E402
+from pipelines.ingest.config import SourceConfig
+from pipelines.ingest.files import list_input_files
+from pipelines.langid.identify import LanguageIdentifier
+from pipelines.posttrain.checks import check_batch
+from pipelines.posttrain.readers import read_conversations
+from pipelines.posttrain.schema import to_openai
+from pipelines.posttrain.sources import ChatSource, load_chat_sources
+from pipelines.posttrain.tokens_task import add_template_counts, template_messages
+from pipelines.runtime.problems import ErrorLog
+from pipelines.tokens.registry import resolve_tokenizer
 
 
 def sample_records() -> list[dict]:
@@ -85,7 +87,7 @@ def run_bare(path: Path, reference) -> int:
             record = json.loads(line)
             try:
                 reference.apply_chat_template(record["messages"], tools=record["tools"], tokenize=True, return_dict=False)
-            except Exception:  # the template refused it (e.g. a planted role-order defect)
+            except jinja2.TemplateError:  # the template refused it (e.g. a planted role-order defect)
                 continue
             done += 1
     return done

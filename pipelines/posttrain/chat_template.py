@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def prepare_messages(messages: Sequence[Message]) -> list[dict]:
     return prepared
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_chat_template(name: str) -> ChatTemplate:
     """The chat template of tokenizer ``name`` (built-in name, tokenizer folder or Hub id), loaded once."""
     config_path = resolve_tokenizer_config(name)
@@ -156,7 +156,7 @@ class _TemplateDict:
 class _TemplateNamespace(jinja2.utils.Namespace):
     """Jinja's namespace refusing underscore-prefixed attributes, as transformers' does."""
 
-    def __init__(*args: Any, **kwargs: Any) -> None:  # noqa: N805 - Jinja's own signature trick
+    def __init__(*args: Any, **kwargs: Any) -> None:
         self, args = args[0], args[1:]
         attrs = dict(*args, **kwargs)
         for key in attrs:

@@ -10,7 +10,13 @@ from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.outputs.catalog import refresh_catalog
 from pipelines.outputs.tables import format_table
 from pipelines.posttrain.curate import run_posttrain_curation
-from pipelines.posttrain.mix_stages import mix_stage, plan_stage, pool_stage, report_stage, shard_dir
+from pipelines.posttrain.mix_stages import (
+    mix_stage,
+    plan_stage,
+    pool_stage,
+    report_stage,
+    shard_dir,
+)
 from pipelines.posttrain.spec import PosttrainSpec, load_posttrain_spec
 from pipelines.posttrain.tokens_task import run_posttrain_tokens
 from pipelines.runtime.executors import load_executor_config

@@ -18,7 +18,11 @@ import pyarrow.parquet as pq
 
 from pipelines import storage
 from pipelines.posttrain.spec import PosttrainShard, PosttrainSpec
-from pipelines.posttrain.tokens_task import template_messages, total_column, trainable_column
+from pipelines.posttrain.tokens_task import (
+    template_messages,
+    total_column,
+    trainable_column,
+)
 from pipelines.storage.checksums import file_sha256
 
 FUNCTION_TYPE = pa.struct([("name", pa.string()), ("arguments", pa.large_string())])

@@ -9,7 +9,13 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from pipelines.config_file import ConfigError, Identifier, StrictModel, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    read_yaml,
+    validate,
+)
 from pipelines.langid.languages import UnknownLanguageError, canonical
 from pipelines.posttrain.layouts.common import normalise_category
 from pipelines.posttrain.tokens_task import total_column, trainable_column

@@ -20,7 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.posttrain.chat_template import ChatTemplate, ChatTemplateError, load_chat_template, prepare_messages
+from pipelines.posttrain.chat_template import (
+    ChatTemplate,
+    ChatTemplateError,
+    load_chat_template,
+    prepare_messages,
+)
 from pipelines.tokens.registry import load_tokenizer
 
 #: Characters of the diverged tail compared before a full comparison (a cheap filter).
@@ -45,27 +50,26 @@ class TemplateTokens:
 class TemplateCounter:
     """Counts tokens of OpenAI-form conversations with one tokenizer and its chat template."""
 
-    def __init__(self, tokenizer: str, template_kwargs: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, tokenizer: str) -> None:
         self.template: ChatTemplate = load_chat_template(tokenizer)
         self.tokenizer = load_tokenizer(tokenizer)
-        self.template_kwargs = dict(template_kwargs or {})
 
     def render(self, messages: Sequence[Mapping], tools: Sequence[Mapping] | None = None) -> str:
         """The full training text of a conversation (no generation prompt)."""
-        return self.template.render(messages, tools, **self.template_kwargs)
+        return self.template.render(messages, tools)
 
     def assistant_spans(self, messages: Sequence[Mapping],
                         tools: Sequence[Mapping] | None = None) -> tuple[str, list[tuple[int, int]]]:
         """The full text and the character span of every assistant turn in it."""
         prepared = prepare_messages(messages)
         render = self.template.render_prepared
-        full = render(prepared, tools, False, **self.template_kwargs)
+        full = render(prepared, tools, False)
         spans = []
         for i, message in enumerate(prepared):
             if message.get("role") != "assistant":
                 continue
-            start = boundary(render(prepared[:i], tools, True, **self.template_kwargs), full)
-            through = full if i == len(prepared) - 1 else render(prepared[:i + 1], tools, False, **self.template_kwargs)
+            start = boundary(render(prepared[:i], tools, True), full)
+            through = full if i == len(prepared) - 1 else render(prepared[:i + 1], tools, False)
             spans.append((start, boundary(through, full)))
         return full, spans
 

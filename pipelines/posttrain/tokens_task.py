@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pyarrow as pa
@@ -23,7 +23,13 @@ from pipelines.posttrain.schema import to_openai
 from pipelines.posttrain.template_tokens import TemplateCounter
 from pipelines.runtime.drops import empty_drops
 from pipelines.runtime.problems import ErrorLog
-from pipelines.runtime.runner import ExecutorFactory, StageOutcome, WorkItem, merge_outcomes, run_file_stage
+from pipelines.runtime.runner import (
+    ExecutorFactory,
+    StageOutcome,
+    WorkItem,
+    merge_outcomes,
+    run_file_stage,
+)
 from pipelines.schema import token_column
 from pipelines.storage.layout import POSTTRAIN_STAGES, DataLayout
 from pipelines.storage.parquet_io import iter_tables
@@ -48,8 +54,8 @@ def trainable_column(tokenizer: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _counter(tokenizer: str, template_kwargs: str) -> TemplateCounter:
-    return TemplateCounter(tokenizer, json.loads(template_kwargs))
+def _counter(tokenizer: str) -> TemplateCounter:
+    return TemplateCounter(tokenizer)
 
 
 def template_messages(row: dict) -> list[dict]:
@@ -65,13 +71,11 @@ def openai_pairs(table: pa.Table) -> list[tuple[list[dict], list[dict] | None]]:
             for row in table.select(["messages", "tools"]).to_pylist()]
 
 
-def add_template_counts(table: pa.Table, tokenizers: Sequence[str], template_kwargs: dict | None = None) -> pa.Table:
+def add_template_counts(table: pa.Table, tokenizers: Sequence[str]) -> pa.Table:
     """``table`` with the template token columns of every tokenizer, ``turns`` and ``n_tool_calls``."""
     pairs = openai_pairs(table)
-    kwargs_key = json.dumps(template_kwargs or {}, sort_keys=True)
-    counts = None
     for name in tokenizers:
-        counter = _counter(name, kwargs_key)
+        counter = _counter(name)
         counts = counter.count_many(pairs, refused_as_none=True)
         for column, attribute in ((total_column(name), "total"), (prompt_column(name), "prompt"),
                                   (trainable_column(name), "trainable")):
@@ -94,15 +98,14 @@ class ChatTokensTask:
     """Template token counts for every configured tokenizer (a FileTask for the runner)."""
 
     tokenizers: tuple[str, ...]
-    template_kwargs: tuple[tuple[str, object], ...] = field(default=())
     name: str = "posttrain-tokens"
 
     def fingerprint(self) -> str:
-        return f"posttrain-tokens-v2|{self.tokenizers}|{self.template_kwargs}"
+        return f"posttrain-tokens-v2|{self.tokenizers}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         for table in iter_tables(item.in_path):
-            yield add_template_counts(table, self.tokenizers, dict(self.template_kwargs)), empty_drops()
+            yield add_template_counts(table, self.tokenizers), empty_drops()
 
 
 def run_posttrain_tokens(data_root: str, tokenizers: Sequence[str], workers: int = 1,

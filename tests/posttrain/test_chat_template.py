@@ -7,16 +7,30 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from pipelines.ingest.files import list_input_files
-from pipelines.posttrain.chat_template import ChatTemplateError, load_chat_template, special_tokens
+from pipelines.posttrain.chat_template import (
+    ChatTemplateError,
+    load_chat_template,
+    special_tokens,
+)
 from pipelines.posttrain.readers import read_conversations
 from pipelines.posttrain.sources import load_chat_sources
-from pipelines.posttrain.template_tokens import TemplateCounter, boundary, encoded_span_tokens, trainable_token_count
+from pipelines.posttrain.template_tokens import (
+    TemplateCounter,
+    boundary,
+    encoded_span_tokens,
+    trainable_token_count,
+)
 from pipelines.posttrain.tokens_task import openai_pairs
 from pipelines.runtime.problems import ErrorLog
-from pipelines.tokens.registry import TokenizerNotFoundError, resolve_tokenizer, resolve_tokenizer_config
+from pipelines.tokens.registry import (
+    TokenizerNotFoundError,
+    resolve_tokenizer,
+    resolve_tokenizer_config,
+)
 
 TOKENIZERS = ("gemma3", "qwen3")
 SOURCES = Path(__file__).resolve().parents[2] / "sources" / "posttrain-demo.yaml"
@@ -107,7 +121,7 @@ def test_counts_equal_transformers_without_torch():
 def _renders(reference, counter, messages, tools):
     try:
         expected = reference.apply_chat_template(messages, tools=tools, tokenize=False)
-    except Exception as exc:  # the template's raise_exception: ours must refuse the same conversation
+    except jinja2.TemplateError:  # the template's raise_exception: ours must refuse the same conversation
         with pytest.raises(ChatTemplateError):
             counter.render(messages, tools)
         return None

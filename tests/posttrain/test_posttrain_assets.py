@@ -7,7 +7,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.posttrain_assets import PosttrainSettings, posttrain_assets, posttrain_checks_defs
+from assets.posttrain_assets import (
+    PosttrainSettings,
+    posttrain_assets,
+    posttrain_checks_defs,
+)
 from pipelines.tokens.registry import TokenizerNotFoundError, resolve_tokenizer_config
 
 REPO = Path(__file__).resolve().parents[2]

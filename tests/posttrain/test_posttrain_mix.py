@@ -12,7 +12,13 @@ import pytest
 
 from pipelines.config_file import ConfigError
 from pipelines.mix.plan import InfeasiblePlanError, plan_mix
-from pipelines.posttrain.mix_stages import mix_stage, plan_stage, pool_stage, report_stage, shard_dir
+from pipelines.posttrain.mix_stages import (
+    mix_stage,
+    plan_stage,
+    pool_stage,
+    report_stage,
+    shard_dir,
+)
 from pipelines.posttrain.schema import make_message, rows_to_table
 from pipelines.posttrain.spec import DIMENSIONS, load_posttrain_spec
 from pipelines.posttrain.template_tokens import TemplateCounter
