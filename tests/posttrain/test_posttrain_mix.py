@@ -223,3 +223,17 @@ def test_shipped_specs_carry_the_model_card_numbers():
                                             "tha_Thai", "vie_Latn"}
     assert {s for r in gemma.rows for s in r.sources} == {"SEA-Instruct-2602"}
     assert load_posttrain_spec(mixes / "posttrain-demo.yaml").tokenizer == "qwen3"
+
+
+def test_cli_mix_and_report_print_the_summary(curated, tmp_path, capsys):
+    from pipelines.cli import main
+
+    layout, sources = curated
+    spec_path = _spec(tmp_path, BASE.replace("name: t", "name: t-cli") + "total: 4\nrows:\n"
+                      "  - {id: th, language: th, category: general, source: SRC, target: 4}\n")
+    assert main(["posttrain", "mix", "--data-root", layout.root, "--sources", sources, "--mix", str(spec_path)]) == 0
+    out = capsys.readouterr().out
+    assert "post-training mix 't-cli': 4 conversations" in out and "th " in out
+    assert main(["posttrain", "report", "--data-root", layout.root, "--mix", str(spec_path)]) == 0
+    assert main(["sql", "--data-root", layout.root, "SELECT sum(achieved) AS n FROM posttrain_report WHERE mix = 't-cli'"]) == 0
+    assert capsys.readouterr().out.strip().endswith("4")
