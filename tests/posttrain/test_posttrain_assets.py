@@ -12,6 +12,7 @@ from assets.posttrain_assets import (
     posttrain_assets,
     posttrain_checks_defs,
 )
+from assets.resources import SeamixSettings
 from pipelines.tokens.registry import TokenizerNotFoundError, resolve_tokenizer_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,8 +35,9 @@ def test_group_materializes_the_sample_and_its_checks_pass(tmp_path):
         resolve_tokenizer_config("qwen3")
     except TokenizerNotFoundError as exc:
         pytest.skip(str(exc))
-    settings = PosttrainSettings(data_root=str(tmp_path / "root"), tokenizers=["qwen3"])
-    result = dg.materialize([*posttrain_assets, *posttrain_checks_defs], resources={"posttrain": settings})
+    resources = {"seamix": SeamixSettings(data_root=str(tmp_path / "root")),
+                 "posttrain": PosttrainSettings(tokenizers=["qwen3"])}
+    result = dg.materialize([*posttrain_assets, *posttrain_checks_defs], resources=resources)
     assert result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert set(evaluations) == {"tool_call_validity_rate", "response_language_match_rate", "posttrain_mix_tolerance"}
