@@ -28,16 +28,17 @@ from pipelines.mix.stages import (
 )
 from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.outputs.tables import format_report, format_table
+from pipelines.posttrain.cli import add_posttrain_parser
 from pipelines.runtime.executors import EXECUTOR_KINDS
 from pipelines.runtime.progress import ProgressBars
 from pipelines.storage import OutsideFolderError
 from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
+from pipelines.storage.lock import data_root_lock
 
 #: Errors of the user's making (a bad config, a missing input, a step run too early, a plan the pool
 #: cannot satisfy): one message and exit status 2, the traceback only with --debug.
 USER_ERRORS = (ConfigError, FileNotFoundError, StageOrderError, InfeasiblePlanError, SampleInputError,
                OutsideFolderError)
-from pipelines.storage.lock import data_root_lock
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         ("cc-work-list", _cc_work_list, "select the cc-index sources' records into their work lists"),
     ):
         command(name, func, about).add_argument("--sources", required=True, help="source registry YAML")
+    add_posttrain_parser(sub)
     return parser
 
 

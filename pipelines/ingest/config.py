@@ -27,6 +27,7 @@ KINDS: dict[str, str] = {
     "jsonl": "generic JSON lines (.jsonl, .gz, .zst) with a column mapping",
     "parquet": "generic Parquet files with a column mapping",
     "cc-index": "Common Crawl records fetched by byte range from a work list built from the columnar URL index",
+    "chat": "post-training conversations (JSONL/JSON/Parquet; layout detected per file or set by format:), see pipelines/posttrain",
 }
 
 #: Canonical document fields that ``columns`` may map to a source column.
@@ -50,6 +51,9 @@ class SourceConfig(StrictModel):
     columns: dict[str, str] = Field({}, validate_default=True)
     crawl: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    # the layout of a ``chat`` source's files (pipelines/posttrain/formats.py; None: detected per file);
+    # out of the repr, which text stages fingerprint
+    format: str | None = Field(default=None, repr=False)
 
     def __hash__(self) -> int:  # ``columns`` is a dict, so hash the identifying fields only
         return hash((self.name, self.kind, self.paths))

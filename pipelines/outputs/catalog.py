@@ -24,6 +24,13 @@ VIEWS: dict[str, str] = {
     "mix_report": "mixes/*/report.parquet",
     "duplicates": "work/dedup/duplicates.parquet",
     "cc_dry_run": "cc-index/*/dry_run.parquet",
+    # post-training (docs/posttrain-mix.md): curated conversations with template token counts, drops, mixes
+    "conversations": "posttrain/tokens/*/part-*.parquet",
+    "conversation_drops": "posttrain/*/*/_dropped/part-*.parquet",
+    "posttrain_pool": "posttrain/mixes/*/pool.parquet",
+    "posttrain_plan": "posttrain/mixes/*/plan.parquet",
+    "posttrain_shards": "posttrain/mixes/*/*/shard-*.parquet",
+    "posttrain_report": "posttrain/mixes/*/report.parquet",
 }
 
 # view name -> (views it reads, SQL): created when those views exist

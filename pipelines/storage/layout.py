@@ -11,6 +11,8 @@ from pipelines.config_file import check_identifier
 
 #: Curation stages in order; each one reads the previous one's parts.
 CURATE_STAGES = ("ingest", "extract", "langid", "quality", "dedup", "tokens")
+#: Post-training curation stages in order (pipelines/posttrain/curate.py).
+POSTTRAIN_STAGES = ("ingest", "checks", "dedup")
 
 
 class StageOrderError(RuntimeError):
@@ -135,6 +137,20 @@ class DataLayout:
     def dedup_scratch(self) -> str:
         """DuckDB's database and spill files of dedup phase 2 (used when the root is local)."""
         return storage.join(self.dedup_work_dir, "duckdb")
+
+    def posttrain_dir(self, stage: str) -> str:
+        """Folder of a post-training stage: ``posttrain/<stage>/<source>/part-*.parquet``."""
+        return self.path("posttrain", stage)
+
+    @property
+    def posttrain_curated_dir(self) -> str:
+        """Final curated conversations (the last post-training stage's output)."""
+        return self.posttrain_dir(POSTTRAIN_STAGES[-1])
+
+    @property
+    def posttrain_dedup_work_dir(self) -> str:
+        """User-turn tables, signatures and duplicate table of the post-training dedup."""
+        return self.path("work", "posttrain-dedup")
 
     @property
     def cc_index_dir(self) -> str:
