@@ -34,7 +34,7 @@ def sample_posttrain(spec: PosttrainSpec, plan: pa.Table, parts: list[str], sour
         cells = ", ".join(f"{r['row_id']} [{' / '.join(r[k] for k in CELL)}]" for r in infeasible)
         raise InfeasiblePlanError(f"cannot sample an infeasible plan; infeasible cells: {cells}", plan)
     storage.makedirs(out_dir)
-    storage.remove(storage.join(out_dir, MANIFEST_NAME))  # no manifest = no complete sample here
+    storage.remove(storage.join(out_dir, MANIFEST_NAME), inside=out_dir)  # no manifest = no complete sample here
     con = connect(parts, source_to_mix)
     try:
         spill = Path(work_dir) / "duckdb-spill"
@@ -118,4 +118,4 @@ def _remove_other_shards(out_dir: str, shards: list[dict]) -> None:
     keep = {s["file"] for s in shards}
     for old in storage.glob(storage.join(out_dir, "shard-*")):
         if storage.name(old) not in keep:
-            storage.remove(old)
+            storage.remove(old, inside=out_dir)
