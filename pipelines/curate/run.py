@@ -17,8 +17,8 @@ from pipelines.ingest.task import IngestTask
 from pipelines.langid.task import LangidTask
 from pipelines.quality.task import QualityTask
 from pipelines.runtime.executors import executor_factory as make_executor_factory
-from pipelines.runtime.progress import ProgressCallback, with_progress
 from pipelines.runtime.problems import ErrorLog
+from pipelines.runtime.progress import ProgressCallback, with_progress
 from pipelines.runtime.runner import (
     ExecutorFactory,
     FileTask,

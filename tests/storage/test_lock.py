@@ -15,7 +15,12 @@ import pytest
 
 from assets.resources import SeamixSettings, writes_data_root
 from pipelines import storage
-from pipelines.storage.lock import STALE_AFTER_S, DataRootLocked, data_root_lock, lock_path
+from pipelines.storage.lock import (
+    STALE_AFTER_S,
+    DataRootLocked,
+    data_root_lock,
+    lock_path,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 HOLD = """
@@ -41,7 +46,7 @@ def test_second_cli_writer_fails_at_once_naming_the_holder(tmp_path: Path) -> No
         start = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "pipelines.cli", "plan", "--data-root", str(tmp_path / "data"), "--mix", "missing.yaml"],
-            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=tmp_path, timeout=120,
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=tmp_path, timeout=120, check=False,
         )
         assert result.returncode != 0 and time.monotonic() - start < 60
         assert f"is in use by `holder under test` (pid {holder.pid} on host" in result.stderr
@@ -78,9 +83,8 @@ def test_object_store_lock_expires_after_its_heartbeat_stops() -> None:
     other = {"host": "some-other-host", "pid": 1, "command": "seamix run", "started": "2026-01-01T00:00:00Z",
              "heartbeat": time.time(), "token": "theirs", "run_id": None}
     storage.write_text(json.dumps(other), lock_path(root))
-    with pytest.raises(DataRootLocked, match="pid 1 on host some-other-host"):
-        with data_root_lock(root):
-            pass
+    with pytest.raises(DataRootLocked, match="pid 1 on host some-other-host"), data_root_lock(root):
+        pass
     other["heartbeat"] = time.time() - STALE_AFTER_S - 1
     storage.write_text(json.dumps(other), lock_path(root))
     with data_root_lock(root) as owner:
@@ -93,7 +97,7 @@ def test_dagster_run_takes_the_same_lock(tmp_path: Path) -> None:
 
     @dg.asset
     @writes_data_root
-    def writes(context, seamix: SeamixSettings):  # noqa: ANN001 (Dagster cannot read string annotations)
+    def writes(context, seamix: SeamixSettings):  # no annotation on context: Dagster cannot read string ones
         assert json.loads(Path(lock_path(seamix.layout.root)).read_text())["command"].startswith("dagster run ")
 
     assert dg.materialize([writes], resources={"seamix": SeamixSettings(data_root=str(root))}).success
