@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.metadata import stage_metadata, table_metadata
 from assets.partitions import selected_sources, source_partitions
-from assets.resources import SeamixSettings
+from assets.resources import SeamixSettings, writes_data_root
 from pipelines.curate.run import run_curate_stage
 from pipelines.mix.pool import build_pool
 from pipelines.storage.layout import CURATE_STAGES
@@ -50,6 +50,7 @@ def _curate_asset(stage: str) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run() if per_source else None,
         retry_policy=IO_RETRY,
     )
+    @writes_data_root
     def _asset(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
         config = seamix.curate_config()
         run = run_curate_stage(

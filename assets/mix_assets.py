@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.curate_assets import ASSET_NAMES
 from assets.metadata import composition_chart, table_metadata
-from assets.resources import SeamixSettings
+from assets.resources import SeamixSettings, writes_data_root
 from pipelines.mix.spec import load_mix_spec
 from pipelines.mix.stages import (
     build_pool_stage,
@@ -19,6 +19,7 @@ from pipelines.storage.parquet_io import read_table
 
 
 @dg.asset(group_name="pool", deps=[ASSET_NAMES["tokens"]])
+@writes_data_root
 def pool_inventory(seamix: SeamixSettings) -> dg.MaterializeResult:
     """Documents, bytes and tokens per language x source: what a mix is planned from."""
     pool = build_pool_stage(seamix.layout, seamix.sources_file, seamix.tokenizers)
@@ -27,6 +28,7 @@ def pool_inventory(seamix: SeamixSettings) -> dg.MaterializeResult:
 
 
 @dg.asset(group_name="plan", deps=[pool_inventory])
+@writes_data_root
 def mix_plan(seamix: SeamixSettings) -> dg.MaterializeResult:
     """Per mix row: available tokens, quota, sampling fraction and epochs; fails when infeasible."""
     plan = plan_stage(seamix.layout, load_mix_spec(seamix.mix_file))
@@ -35,6 +37,7 @@ def mix_plan(seamix: SeamixSettings) -> dg.MaterializeResult:
 
 
 @dg.asset(group_name="mix", deps=[mix_plan])
+@writes_data_root
 def mix_shards(seamix: SeamixSettings) -> dg.MaterializeResult:
     """Deterministic sample of the plan written as zstd Parquet shards + manifest.json."""
     spec = load_mix_spec(seamix.mix_file)
@@ -50,6 +53,7 @@ def mix_shards(seamix: SeamixSettings) -> dg.MaterializeResult:
 
 
 @dg.asset(group_name="report", deps=[mix_shards])
+@writes_data_root
 def mix_report(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
     """Target vs achieved tokens per mix row, also the DuckDB view ``mix_report``."""
     report = report_stage(seamix.layout, load_mix_spec(seamix.mix_file))

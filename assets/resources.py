@@ -1,8 +1,8 @@
 """The one resource every asset reads: where the data is and which sources, mix and settings to use."""
 
+import functools
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -47,14 +47,22 @@ class SeamixSettings(dg.ConfigurableResource):
             allow_failed_files=self.allow_failed_files,
         )
 
-    @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["SeamixSettings"]:
-        """Hold the data root's writer lock while a run uses this resource (one writer per data root)."""
-        run_id = context.run_id if context.run_id else None
-        with data_root_lock(self.layout.root, command=f"dagster run {run_id}", run_id=run_id):
-            yield self
-
     @property
     def layout(self) -> DataLayout:
         """Paths under the data root."""
         return DataLayout.at(self.data_root, self.catalog_path)
+
+
+def writes_data_root(compute: Callable) -> Callable:
+    """Decorate an asset's compute function (below ``@dg.asset``) so that it holds the data root's
+    writer lock, owned by its Dagster run, while it runs (one writer per data root; steps of the same
+    run share it). A plain function, not a context-manager resource, so sensors can still use SeamixSettings."""
+
+    @functools.wraps(compute)
+    def holding_lock(*args, **kwargs):
+        context = next((a for a in (*args, *kwargs.values()) if isinstance(a, dg.AssetExecutionContext)), None)
+        run_id = context.run.run_id if context is not None else None
+        with data_root_lock(kwargs["seamix"].layout.root, command=f"dagster run {run_id}", run_id=run_id):
+            return compute(*args, **kwargs)
+
+    return holding_lock

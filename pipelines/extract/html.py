@@ -21,7 +21,7 @@ import pyarrow as pa
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from pipelines.ingest.charset import decode_html
+from pipelines.ingest.charset import choose_charset, decode_html
 from pipelines.runtime.drops import split_by_reason
 from pipelines.runtime.problems import ErrorLog
 
@@ -98,7 +98,10 @@ def extract_batch(table: pa.Table, *, options: ExtractOptions | None = None,
                 errors.add(files[i] or "?", f"document {ids[i]}", f"HTML of {len(page)} bytes truncated to {limit}", kind="html_truncated")
             page = page[:limit]
         started = time.perf_counter()
-        texts[i] = html_to_text(page, charset, extractor=options.extractor)
+        chosen = choose_charset(page, charset)
+        if chosen.problem and errors is not None:
+            errors.add(files[i] or "?", f"document {ids[i]}", chosen.problem, kind="charset")
+        texts[i] = html_to_text(page, chosen.charset, extractor=options.extractor)
         elapsed_ms = (time.perf_counter() - started) * 1000
         if options.max_ms is not None and elapsed_ms > options.max_ms:
             reasons.append("extract_slow")

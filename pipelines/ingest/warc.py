@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from pipelines.ingest.charset import html_charset
+from pipelines.ingest.charset import choose_charset
 from pipelines.ingest.commoncrawl.listing import crawl_id
 from pipelines.ingest.config import SourceConfig
 from pipelines.ingest.files import file_key, strip_compression
@@ -67,7 +67,10 @@ def read_warc(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int
             batch = builder.add(**row, text=record.payload.decode("utf-8", errors="replace"))
         elif _is_html(record):
             payload = _content_decoded(record.payload)
-            batch = builder.add(**row, html=payload, content_charset=html_charset(payload, record.charset))
+            charset = choose_charset(payload, record.charset)
+            if charset.problem:
+                errors.add(path, f"offset {record.offset}", charset.problem, kind="charset")
+            batch = builder.add(**row, html=payload, content_charset=charset.charset)
         else:
             errors.add(path, f"offset {record.offset}", f"non-HTML response ({record.content_type or 'no content type'}), skipped", kind="non_html")
             continue
@@ -82,7 +85,8 @@ def response_fields(data: bytes) -> dict[str, object] | None:
     """Parse the one WARC record held in ``data`` (a gzip member or a plain record, as a ranged
     GET of a Common Crawl index entry returns it). None when it is not a response; otherwise
     ``record_id`` (bare UUID), ``url``, ``date``, ``content_type``, ``html`` (payload with any
-    Content-Encoding undone, None when the response is not HTML) and ``content_charset``.
+    Content-Encoding undone, None when the response is not HTML), ``content_charset`` and
+    ``charset_problem`` (why the declared charset was not used, see ``choose_charset``; else None).
     Raises ValueError when ``data`` holds no WARC record."""
     iterator = ArchiveIterator(io.BytesIO(data), parse_http=True, quirks_mode=True, auto_decode="transfer")
     record = next(iter(iterator), None)
@@ -92,8 +96,9 @@ def response_fields(data: bytes) -> dict[str, object] | None:
         return None
     parsed = _read(record)
     html = _content_decoded(parsed.payload) if _is_html(parsed) else None
+    charset = choose_charset(html, parsed.charset) if html is not None else None
     return dict(record_id=_bare_id(parsed.record_id), url=parsed.url, date=parsed.date, content_type=parsed.content_type,
-                html=html, content_charset=html_charset(html, parsed.charset) if html is not None else None)
+                html=html, content_charset=charset and charset.charset, charset_problem=charset and charset.problem)
 
 
 def _complete_records(path: str, record_type: WarcRecordType, errors: ErrorLog) -> Iterator[_Record]:

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pipelines import storage
 
@@ -72,7 +72,7 @@ def _owner(command: str, run_id: str | None) -> dict:
     now = time.time()
     return {
         "host": socket.gethostname(), "pid": os.getpid(), "command": command, "run_id": run_id,
-        "started": datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "started": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "heartbeat": now, "token": uuid.uuid4().hex,
     }
 

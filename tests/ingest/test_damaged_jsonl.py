@@ -19,7 +19,7 @@ from pipelines.runtime.problems import ErrorLog
 def _lines(n: int = 300) -> bytes:
     """``n`` JSON lines of random words (incompressible enough for gzip to emit output all along)."""
     rng = random.Random(0)
-    words = lambda: " ".join("".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(200))  # noqa: E731
+    words = lambda: " ".join("".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(200))
     return b"".join(json.dumps({"text": f"{i} {words()}"}).encode() + b"\n" for i in range(n))
 
 

@@ -95,6 +95,8 @@ def _documents(source: SourceConfig, path: str, fetcher: RangeFetcher, errors: E
         if fields["html"] is None:
             errors.add(warc_url, where, f"non-HTML response ({fields['content_type'] or 'no content type'}), skipped", kind="non_html")
             continue
+        if fields["charset_problem"]:
+            errors.add(warc_url, where, fields["charset_problem"], kind="charset")
         record_id = fields["record_id"] or f"{entry.warc_filename}:{entry.offset}"
         batch = builder.add(
             id=f"{source.name}/{record_id}", source=source.name, url=fields["url"] or entry.url, date=fields["date"],
