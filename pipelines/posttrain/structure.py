@@ -13,11 +13,7 @@ from functools import lru_cache
 
 from pipelines.langid.languages import BY_CODE
 from pipelines.quality.ngram_repetition import NgramRepetition
-from pipelines.quality.rules import (
-    QualityThresholds,
-    load_quality_config,
-    thresholds_for,
-)
+from pipelines.quality.config import LanguageQuality, load_quality_config, thresholds_for
 from pipelines.quality.segment import words
 
 #: Drop reasons of this module, in the order they are checked.
@@ -100,22 +96,23 @@ def _truncated(message: dict) -> bool:
     return text.endswith(_DANGLING_ENDS)
 
 
-def is_repetition_loop(text: str, language: str, thresholds: QualityThresholds) -> bool:
-    """True when ``text`` fails Gopher's duplicated 5-10-gram rules of ``thresholds`` (character
+def is_repetition_loop(text: str, language: str, settings: LanguageQuality) -> bool:
+    """True when ``text`` fails the quality stage's Gopher duplicated 5-10-gram rules (character
     fractions); texts under MIN_REPETITION_WORDS words never do. The most-frequent 2-4-gram rules
     are not applied: tuned on web pages, they flagged 7 of the sample's ~90 natural two-sentence
     answers (Malay, Indonesian, Lao), where a loop repeats whole sentences."""
     tokens = words(text, language)
     if len(tokens) < MIN_REPETITION_WORDS:
         return False
-    smallest = min(n for n, _ in thresholds.max_dup_ngram_char_frac)
+    limits = settings.gopher_repetition.max_dup_ngram_char_frac
+    smallest = min(n for n, _ in limits)
     grams = list(zip(*(tokens[i:] for i in range(smallest))))
     if len(set(grams)) == len(grams):  # no n-gram repeats, so no longer one does: the common case, in one set
         return False
     repetition = NgramRepetition(tokens)
-    return any(repetition.duplicate_ngram_chars(n) / len(text) > limit for n, limit in thresholds.max_dup_ngram_char_frac)
+    return any(repetition.duplicate_ngram_chars(n) / len(text) > limit for n, limit in limits)
 
 
 @lru_cache(maxsize=4)
-def _quality_config(path: str | None) -> dict[str, QualityThresholds]:
+def _quality_config(path: str | None) -> dict[str, LanguageQuality]:
     return load_quality_config(path)
