@@ -9,12 +9,14 @@ frames are read one after the other. Other compressions (``.bz2``, ``.lz4``) go 
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 import zstandard
 
+from pipelines.runtime.problems import ErrorLog
 from pipelines.storage import open_input
 
 _CHUNK = 1 << 16
@@ -41,6 +43,45 @@ def iter_lines(path: str) -> Iterator[bytes]:
         return
     with open_input(path) as f:
         yield from _split(_decompressed_chunks(f))
+
+
+def json_lines(path: str, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` of every line of a JSON-lines file that holds a JSON object (text
+    documents and conversations alike). Blank lines are skipped; bad lines (malformed JSON, not an
+    object) are logged as ``line N`` and skipped, invalid UTF-8 is logged, then replaced; a cut or
+    corrupt compressed stream keeps every complete line before the damage and logs where it stopped."""
+    line_no = 0
+    try:
+        for line_no, raw in enumerate(iter_lines(path), start=1):
+            record = _json_object(raw, path, line_no, errors)
+            if record is not None:
+                yield line_no, record
+    except CompressedDataError as exc:
+        where = "inside" if exc.partial else "at the start of"
+        errors.add(path, f"line {line_no + 1}", f"truncated/corrupt compressed data {where} line {line_no + 1} "
+                   f"({exc}); read the {line_no} lines before it, stopped reading this file")
+    except (OSError, EOFError, zlib.error) as exc:
+        errors.add(path, f"line {line_no + 1}", f"could not read the file after line {line_no}: {exc}; stopped reading this file")
+
+
+def _json_object(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict | None:
+    """The line's JSON object, or None (a blank line, or after logging why not)."""
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        errors.add(path, f"line {line_no}", f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
+        line = raw.decode("utf-8", errors="replace")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        errors.add(path, f"line {line_no}", f"malformed JSON ({exc.msg} at column {exc.colno}), line skipped")
+        return None
+    if not isinstance(record, dict):
+        errors.add(path, f"line {line_no}", f"expected a JSON object, got {type(record).__name__}, line skipped")
+        return None
+    return record
 
 
 def _split(chunks: Iterator[bytes]) -> Iterator[bytes]:

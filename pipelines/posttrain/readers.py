@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.ingest.files import file_key, strip_compression
+from pipelines.ingest.lines import json_lines
 from pipelines.posttrain.formats import file_layout
 from pipelines.posttrain.layouts import Layout, LayoutError
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
@@ -83,20 +84,21 @@ class _RowBuilder:
 
 
 def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
-    """``(where, number, record)`` of a JSON-lines file, or of a JSON array file (first byte ``[``)."""
-    line_no = 0
+    """``(where, number, record)`` of a JSON-lines file (read as the text sources' are), or of a JSON
+    array file (first byte ``[``)."""
     try:
         with open_input(path, compression="infer") as f:
-            stream = io.BufferedReader(f, buffer_size=1 << 16)  # zstd streams lack readline
-            if _starts_with_bracket(stream):
-                yield from _json_array(stream.read(), path, errors)
-                return
-            for line_no, raw in enumerate(stream, start=1):
-                record = _parse_line(raw, path, line_no, errors)
-                if record is not None:
-                    yield f"line {line_no}", line_no, record
+            stream = io.BufferedReader(f, buffer_size=1 << 16)
+            is_array = _starts_with_bracket(stream)
+            data = stream.read() if is_array else None
     except (OSError, EOFError, zlib.error) as exc:
-        errors.add(path, f"line {line_no + 1}", f"truncated/corrupt compressed data, stopped reading this file: {exc}")
+        errors.add(path, "file", f"could not read the file: {exc}")
+        return
+    if is_array:
+        yield from _json_array(data, path, errors)
+        return
+    for line_no, record in json_lines(path, errors):
+        yield f"line {line_no}", line_no, record
 
 
 def _starts_with_bracket(stream: io.BufferedReader) -> bool:
@@ -115,26 +117,6 @@ def _json_array(data: bytes, path: str, errors: ErrorLog) -> Iterator[tuple[str,
             yield f"item {index}", index, item
         else:
             errors.add(path, f"item {index}", f"expected a JSON object, got {type(item).__name__}; item skipped")
-
-
-def _parse_line(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict | None:
-    """The line's JSON object, or None (blank line, or after logging why not)."""
-    if not raw.strip():
-        return None
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        errors.add(path, f"line {line_no}", f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
-        line = raw.decode("utf-8", errors="replace")
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        errors.add(path, f"line {line_no}", f"malformed JSON ({exc.msg} at column {exc.colno}), line skipped")
-        return None
-    if not isinstance(record, dict):
-        errors.add(path, f"line {line_no}", f"expected a JSON object, got {type(record).__name__}, line skipped")
-        return None
-    return record
 
 
 def _parquet_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:

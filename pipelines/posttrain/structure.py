@@ -12,8 +12,12 @@ import re
 from functools import lru_cache
 
 from pipelines.langid.languages import BY_CODE
+from pipelines.quality.config import (
+    LanguageQuality,
+    load_quality_config,
+    thresholds_for,
+)
 from pipelines.quality.ngram_repetition import NgramRepetition
-from pipelines.quality.config import LanguageQuality, load_quality_config, thresholds_for
 from pipelines.quality.segment import words
 
 #: Drop reasons of this module, in the order they are checked.
