@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
-from pipelines.curate.run import run_curate_stage
+from pipelines.curate.run import DECONTAM_STAGE, curate_stages, run_curate_stage
+from pipelines.decontaminate.config import ACTIONS, DecontamConfig
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import EXTRACTORS, ExtractOptions
 from pipelines.ingest.commoncrawl.worklists import (
@@ -54,8 +55,11 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     curate = command("curate", _curate, "ingest → extract → langid → quality → dedup → tokens", sources=True)
-    curate.add_argument("--stage", choices=CURATE_STAGES, help="run only this stage")
+    curate.add_argument("--stage", choices=(*CURATE_STAGES, DECONTAM_STAGE), help="run only this stage")
     _curate_arguments(curate)
+    decontaminate = command("decontaminate", _decontaminate, "find eval items in the deduplicated pool "
+                            "(report, drop or cut them), then recount tokens", sources=True)
+    _curate_arguments(decontaminate)
     command("pool", _pool, "inventory curated documents per language x source", sources=True)
     command("plan", _plan, "plan a mix spec against the pool", mix=True)
     command("mix", _mix, "sample the planned mix into Parquet shards + manifest", sources=True, mix=True)
@@ -82,6 +86,11 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
+    p.add_argument("--evalsets", help="eval-set registry YAML (e.g. evalsets/sea-helm.yaml): decontaminate after dedup")
+    p.add_argument("--decontam-action", choices=ACTIONS, default="drop", help="what to do with contaminated documents")
+    p.add_argument("--ngram-size", type=int, default=DecontamConfig.ngram_size, help="decontamination word n-gram size")
+    p.add_argument("--min-item-words", type=int, default=DecontamConfig.min_item_words,
+                   help="shortest eval item text (in words) matched whole")
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
@@ -95,6 +104,8 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         extract=ExtractOptions(extractor=args.extractor),
         dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
         executor=load_executor_config(args.executor_config, args.executor, args.workers),
+        decontam=DecontamConfig(evalsets_file=args.evalsets, action=args.decontam_action, ngram_size=args.ngram_size,
+                                min_item_words=args.min_item_words),
     )
 
 
@@ -105,7 +116,7 @@ def _layout(args: argparse.Namespace) -> DataLayout:
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
     bars = ProgressBars()
-    for stage in [args.stage] if args.stage else CURATE_STAGES:
+    for stage in [args.stage] if args.stage else curate_stages(config):
         try:
             outcome = run_curate_stage(stage, config, progress=bars).outcome
         finally:
@@ -113,6 +124,18 @@ def _curate(args: argparse.Namespace) -> int:
         print(f"{stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}"
               + (f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""))
     refresh_catalog(_layout(args))
+    return 0
+
+
+def _decontaminate(args: argparse.Namespace) -> int:
+    if not args.evalsets:
+        raise SystemExit("seamix decontaminate: --evalsets FILE is required")
+    from pipelines.decontaminate.report import contamination_summary
+
+    for stage in (DECONTAM_STAGE, "tokens"):
+        args.stage = stage
+        _curate(args)
+    print(format_table(contamination_summary(_layout(args))))
     return 0
 
 

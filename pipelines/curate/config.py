@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.decontaminate.config import DecontamConfig
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import ExtractOptions
 from pipelines.runtime.executors import ExecutorConfig
@@ -25,6 +26,7 @@ class CurateConfig:
     extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
+    decontam: DecontamConfig = field(default_factory=DecontamConfig)  # no eval sets: the stage does not run
 
     @property
     def workers(self) -> int:

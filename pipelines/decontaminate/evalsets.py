@@ -77,16 +77,17 @@ class EvalText:
 
 def load_evalsets(path: str | Path) -> list[EvalSet]:
     """The entries of an eval-set registry; relative local paths resolve against the file's folder.
-    A bad entry, a duplicate (name, language, split) or an unknown field is a ConfigError naming it."""
+    A bad entry, the same benchmark listed twice with the same paths or an unknown field is a
+    ConfigError naming it."""
     path = Path(path)
     data = read_yaml(path)
     registry = validate(EvalSetsFile, data, str(path))
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     resolved = []
     for index, entry in enumerate(registry.evalsets):
-        key = (entry.name, entry.language, entry.split)
+        key = (entry.name, entry.paths)
         if key in seen:
-            raise ConfigError(f"{path}: evalsets[{index}] ({entry.name}): duplicate name, language and split {key}")
+            raise ConfigError(f"{path}: evalsets[{index}] ({entry.name}): listed twice with the same paths {entry.paths}")
         seen.add(key)
         unknown = sorted(set(entry.field_languages) - set(entry.fields))
         if unknown:

@@ -14,14 +14,13 @@ from pipelines.decontaminate.task import DecontamTask
 from pipelines.runtime.runner import ExecutorFactory, StageOutcome, WorkItem, merge_outcomes, run_file_stage
 from pipelines.storage.layout import DataLayout
 
-STAGE_DIR = ("curate", "decontam")
 INDEX_DIR = ("work", "decontam", "index")
 DUCKDB_DIR = ("work", "decontam", "duckdb")
 
 
 def stage_dir(layout: DataLayout) -> str:
     """``curate/decontam``: one folder per source."""
-    return layout.path(*STAGE_DIR)
+    return layout.stage_dir("decontam")
 
 
 def build_index(layout: DataLayout, config: DecontamConfig) -> EvalIndex:
