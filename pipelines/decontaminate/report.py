@@ -19,17 +19,17 @@ def contamination_summary(layout: DataLayout) -> pa.Table:
         raise RuntimeError(f"decontamination has not run under {layout.root} (no {stats})")
     with duckdb.connect() as con:
         storage.register_duckdb(con, layout.root)
-        docs_in = con.execute("SELECT coalesce(sum(docs_in), 0) FROM read_json($p)", {"p": stats}).fetchone()[0]
+        docs_in = con.sql("SELECT coalesce(sum(docs_in), 0) FROM read_json($p)", params={"p": stats}).fetchall()[0][0]
         if not storage.glob(decisions):
             return pa.table({"benchmark": pa.array([], pa.string()), "documents": pa.array([], pa.int64()),
                              "items_matched": pa.array([], pa.int64()), "docs_in": pa.array([], pa.int64()),
                              "rate": pa.array([], pa.float64())})
-        return con.execute(
+        return con.sql(
             "SELECT benchmark, count(DISTINCT id) AS documents, "
             "count(DISTINCT eval_language || '/' || item_id) AS items_matched, "
             "$docs_in::BIGINT AS docs_in, round(count(DISTINCT id) / greatest($docs_in, 1), 6) AS rate "
             "FROM read_parquet($p) GROUP BY benchmark ORDER BY benchmark",
-            {"p": decisions, "docs_in": docs_in},
+            params={"p": decisions, "docs_in": docs_in},
         ).to_arrow_table()
 
 
