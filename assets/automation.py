@@ -5,12 +5,12 @@ Both need `dagster-daemon` (or `dagster dev`, which starts one). Without a daemo
 
 import hashlib
 import json
-import os
 
 import dagster as dg
 
 from assets.jobs import curate_and_mix_job
 from assets.resources import SeamixSettings
+from pipelines import storage
 from pipelines.ingest.config import load_sources
 from pipelines.ingest.files import list_input_files
 
@@ -24,15 +24,8 @@ nightly_schedule = dg.ScheduleDefinition(
 
 def source_file_state(sources_file: str) -> dict[str, list[int]]:
     """Every input file of every source with its (size, mtime in ns), for local files; name only otherwise."""
-    state: dict[str, list[int]] = {}
-    for source in load_sources(sources_file):
-        for path in list_input_files(source):
-            try:
-                st = os.stat(path)
-                state[path] = [st.st_size, st.st_mtime_ns]
-            except OSError:
-                state[path] = []
-    return state
+    return {path: list(storage.file_state(path) or ()) for source in load_sources(sources_file)
+            for path in list_input_files(source)}
 
 
 @dg.sensor(job=curate_and_mix_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)

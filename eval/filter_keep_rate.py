@@ -24,7 +24,8 @@ from eval.realdata import (
 )
 from pipelines.langid.identify import LanguageIdentifier, langid_batch
 from pipelines.langid.normalize import normalize_text
-from pipelines.quality.rules import load_quality_config, quality_reason, thresholds_for
+from pipelines.quality.config import load_quality_config, thresholds_for
+from pipelines.quality.filter import quality_reason
 
 
 @dataclass(frozen=True)

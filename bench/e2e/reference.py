@@ -46,7 +46,7 @@ from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer
 
 from pipelines.langid.languages import canonical
-from pipelines.quality.rules import load_quality_config, thresholds_for
+from pipelines.quality.config import load_quality_config, thresholds_for
 
 #: lid.176 label -> the language argument datatrove's filters get for it.
 FILTER_LANGUAGES = {"en": "en", "zh": "zh", "id": "id", "ms": "ms", "tl": "fil", "vi": "vi", "th": "th",
@@ -91,23 +91,24 @@ def _language_filters(label: str, language: str | None) -> list[BaseFilter]:
     """datatrove's four filters for one language, with seamix's thresholds and stop words for it
     (the same job: datatrove's defaults are English's, e.g. English stop words)."""
     lang = language or WhitespaceTokenizer()
-    t = thresholds_for(load_quality_config(), canonical(label))
+    settings = thresholds_for(load_quality_config(), canonical(label))
+    rep, q, fw = settings.gopher_repetition, settings.gopher_quality, settings.fineweb
     return [
         GopherRepetitionFilter(
-            dup_line_frac=t.max_dup_line_frac, dup_para_frac=t.max_dup_para_frac, dup_line_char_frac=t.max_dup_line_char_frac,
-            dup_para_char_frac=t.max_dup_para_char_frac, top_n_grams=t.max_top_ngram_char_frac,
-            dup_n_grams=t.max_dup_ngram_char_frac, language=lang),
+            dup_line_frac=rep.max_dup_line_frac, dup_para_frac=rep.max_dup_para_frac, dup_line_char_frac=rep.max_dup_line_char_frac,
+            dup_para_char_frac=rep.max_dup_para_char_frac, top_n_grams=rep.max_top_ngram_char_frac,
+            dup_n_grams=rep.max_dup_ngram_char_frac, language=lang),
         GopherQualityFilter(
-            min_doc_words=t.min_words, max_doc_words=t.max_words, min_avg_word_length=t.min_avg_word_length,
-            max_avg_word_length=t.max_avg_word_length, max_symbol_word_ratio=t.max_symbol_word_ratio,
-            max_bullet_lines_ratio=t.max_bullet_lines_ratio, max_ellipsis_lines_ratio=t.max_ellipsis_lines_ratio,
-            max_non_alpha_words_ratio=t.min_alpha_words_ratio, min_stop_words=t.min_stop_words,
-            stop_words=list(t.stop_words), language=lang),
+            min_doc_words=q.min_words, max_doc_words=q.max_words, min_avg_word_length=q.min_avg_word_length,
+            max_avg_word_length=q.max_avg_word_length, max_symbol_word_ratio=q.max_symbol_word_ratio,
+            max_bullet_lines_ratio=q.max_bullet_lines_ratio, max_ellipsis_lines_ratio=q.max_ellipsis_lines_ratio,
+            max_non_alpha_words_ratio=q.min_alpha_words_ratio, min_stop_words=q.min_stop_words,
+            stop_words=list(q.stop_words), language=lang),
         C4QualityFilter(filter_no_terminal_punct=False, language=lang),
         FineWebQualityFilter(
-            line_punct_thr=t.min_line_punct_ratio, short_line_thr=t.max_short_line_ratio,
-            short_line_length=t.short_line_length, char_duplicates_ratio=t.max_dup_line_chars_ratio,
-            new_line_ratio=t.max_newline_word_ratio, language=lang),
+            line_punct_thr=fw.min_line_punct_ratio, short_line_thr=fw.max_short_line_ratio,
+            short_line_length=fw.short_line_length, char_duplicates_ratio=fw.max_dup_line_chars_ratio,
+            new_line_ratio=fw.max_newline_word_ratio, language=lang),
     ]
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from pipelines.langid.identify import LanguageIdentifier, langid_batch
-from pipelines.quality.rules import load_quality_config
+from pipelines.quality.config import load_quality_config
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
 from pipelines.storage.parquet_io import iter_tables

@@ -76,8 +76,8 @@ def _connect(work_dir: Path, memory_limit: str, threads: int | None) -> duckdb.D
     spill = work_dir / "duckdb-spill"
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    con.execute(f"SET temp_directory = '{_quote(str(spill))}'")
-    con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
+    con.execute(f"SET temp_directory = {storage.sql_literal(str(spill))}")
+    con.execute(f"SET memory_limit = {storage.sql_literal(memory_limit)}")
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -90,9 +90,6 @@ def _remove_other_shards(out: str, count: int) -> None:
         if storage.name(old) not in keep:
             storage.remove(old)
 
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def _check_plan(spec: MixSpec, plan: pa.Table) -> None:
@@ -132,7 +129,7 @@ def _load_inputs(con: duckdb.DuckDBPyConnection, spec: MixSpec, plan: pa.Table, 
                                             "mix_source": pa.array(list(source_to_mix.values()), pa.string())}))
     con.execute("CREATE TEMP TABLE cells AS SELECT * FROM plan_cells")
     con.execute("CREATE TEMP TABLE src_map AS SELECT * FROM source_labels")
-    files = ", ".join(f"'{_quote(p)}'" for p in paths)
+    files = ", ".join(storage.sql_literal(p) for p in paths)
     con.execute(f"CREATE VIEW documents AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
     con.execute(f"""
         CREATE TEMP TABLE cand AS

@@ -59,7 +59,7 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
             con.execute(f"DROP VIEW IF EXISTS {name}")
             if storage.glob(full):
                 con.execute(
-                    f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_quote(full)}', "
+                    f"CREATE VIEW {name} AS SELECT * FROM read_parquet({storage.sql_literal(full)}, "
                     "union_by_name = true, filename = true)"
                 )
                 created.append(name)
@@ -69,7 +69,7 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
             con.execute(
                 "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
                 "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, in_path, docs_in, docs_out, filename "
-                f"FROM read_json('{_quote(stats)}', filename = true, union_by_name = true)"
+                f"FROM read_json({storage.sql_literal(stats)}, filename = true, union_by_name = true)"
             )
             created.append("stage_parts")
         for name, (needs, sql) in DERIVED_VIEWS.items():
@@ -92,6 +92,3 @@ def _connect(layout: DataLayout, read_only: bool = False) -> duckdb.DuckDBPyConn
     storage.register_duckdb(con, layout.root)
     return con
 
-
-def _quote(path: str) -> str:
-    return path.replace("'", "''")

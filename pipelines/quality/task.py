@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from pipelines.quality.config import load_quality_config
+from pipelines.quality.filter import quality_batch
 from pipelines.quality.pii import mask_pii_column
-from pipelines.quality.rules import load_quality_config, quality_batch
 from pipelines.quality.segment import SEGMENTER_BACKEND
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
@@ -17,7 +18,7 @@ from pipelines.storage.parquet_io import iter_tables
 
 @dataclass(frozen=True)
 class QualityTask:
-    """Per-language heuristic filters, every drop with its rule as reason; optional PII masking of kept text."""
+    """Per-language rule families, every drop with its rule as reason and every signal a column; optional PII masking of kept text."""
 
     quality_config: str | None
     mask_pii: bool = False
@@ -25,7 +26,7 @@ class QualityTask:
 
     def fingerprint(self) -> str:
         config = sorted(load_quality_config(self.quality_config).items())
-        return f"quality-v3|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
+        return f"quality-v4-families|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         config = load_quality_config(self.quality_config)

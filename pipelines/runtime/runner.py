@@ -73,6 +73,14 @@ class StageOutcome:
     dropped: dict[str, int] = field(default_factory=dict)
     errors: ErrorLog = field(default_factory=ErrorLog)
 
+    def add(self, docs_in: int, docs_out: int, dropped: dict[str, int], errors: ErrorLog) -> None:
+        """Add one part's (or one folder's) counts to the totals."""
+        self.docs_in += docs_in
+        self.docs_out += docs_out
+        for reason, n in dropped.items():
+            self.dropped[reason] = self.dropped.get(reason, 0) + n
+        self.errors.merge(errors)
+
     def metadata(self) -> dict:
         """Flat, JSON-friendly summary for logs and Dagster metadata."""
         return {
@@ -223,11 +231,7 @@ def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
         if part not in done:
             raise RuntimeError(f"stage {stage}: part {part} did not finish (no {path})")
         stats = json.loads(storage.read_text(path))
-        outcome.docs_in += stats["docs_in"]
-        outcome.docs_out += stats["docs_out"]
-        for reason, n in stats["dropped"].items():
-            outcome.dropped[reason] = outcome.dropped.get(reason, 0) + n
-        outcome.errors.merge(ErrorLog.from_dict(stats["errors"]))
+        outcome.add(stats["docs_in"], stats["docs_out"], stats["dropped"], ErrorLog.from_dict(stats["errors"]))
     return outcome
 
 
@@ -236,11 +240,7 @@ def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> St
     merged = StageOutcome(stage=stage, out_dir=out_dir, parts=[])
     for outcome in outcomes:
         merged.parts.extend(outcome.parts)
-        merged.docs_in += outcome.docs_in
-        merged.docs_out += outcome.docs_out
-        for reason, n in outcome.dropped.items():
-            merged.dropped[reason] = merged.dropped.get(reason, 0) + n
-        merged.errors.merge(outcome.errors)
+        merged.add(outcome.docs_in, outcome.docs_out, outcome.dropped, outcome.errors)
     return merged
 
 
@@ -271,11 +271,8 @@ def stats_path(out_dir: str, part: str) -> str:
 def _fingerprint(task: FileTask, items: list[WorkItem]) -> str:
     digest = hashlib.sha256(task.fingerprint().encode())
     for item in items:
-        try:
-            st = os.stat(item.in_path)
-            digest.update(f"{item.in_path}|{item.part}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-        except OSError:  # remote or glob-expanded path: name only
-            digest.update(f"{item.in_path}|{item.part}\n".encode())
+        state = storage.file_state(item.in_path)  # None for remote files: name only
+        digest.update(("|".join([item.in_path, item.part, *map(str, state or ())]) + "\n").encode())
     return digest.hexdigest()
 
 

@@ -96,6 +96,18 @@ def size(path: str) -> int:
     return fs.size(target)
 
 
+def file_state(path: str) -> tuple[int, int] | None:
+    """``(size, mtime in ns)`` of a local file, to tell a changed file from an unchanged one; None
+    for a URL or a missing file (asking an object store for it costs a request per file)."""
+    if is_remote(path):
+        return None
+    try:
+        st = os.stat(local_path(path))
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 #: Bytes a remote stream reads ahead of the reader (per request; the most it buffers beyond one read).
 STREAM_BLOCK_BYTES = 8 << 20
 
@@ -105,14 +117,13 @@ def open_input(path: str, mode: str = "rb", compression: str | None = None) -> I
     from the name). Remote files are read through a read-ahead cache that keeps only the last fetch,
     so memory stays flat whatever the file size and random access (Parquet footers, the WARC damage
     check) fetches only the ranges it needs."""
-    encoding = None if "b" in mode else "utf-8"
+    text = {} if "b" in mode else {"encoding": "utf-8"}
     if not is_remote(path):
         if compression is None:
-            return open(local_path(path), mode, encoding=encoding)
-        return fsspec.open(local_path(path), mode, compression=compression, encoding=encoding)
+            return open(local_path(path), mode, **text)
+        return fsspec.open(local_path(path), mode, compression=compression, **text)
     fs, target = filesystem(path)
-    return fs.open(target, mode, encoding=encoding, compression=compression, block_size=STREAM_BLOCK_BYTES,
-                   cache_type="readahead")
+    return fs.open(target, mode, compression=compression, block_size=STREAM_BLOCK_BYTES, cache_type="readahead", **text)
 
 
 def read_text(path: str) -> str:
@@ -215,14 +226,24 @@ def arrow_path(path: str) -> tuple[str, AbstractFileSystem | None]:
     return target, fs
 
 
-def register_duckdb(con, *paths: str) -> None:
-    """Let DuckDB connection ``con`` read (and glob) the remote ``paths`` through their fsspec filesystems."""
+#: Protocols DuckDB can read itself through its httpfs / azure / hf extensions.
+DUCKDB_NATIVE_PROTOCOLS = ("s3", "s3a", "gs", "gcs", "r2", "http", "https", "hf", "az", "azure", "abfss")
+
+
+def register_duckdb(con, *paths: str, native: tuple[str, ...] = ()) -> None:
+    """Let DuckDB connection ``con`` read (and glob) the remote ``paths`` through their fsspec
+    filesystems; protocols in ``native`` are left to DuckDB's own extensions (and their secrets)."""
     for path in paths:
-        if is_remote(path):
+        if is_remote(path) and path.split("://", 1)[0] not in native:
             fs, _ = filesystem(path)
             protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
             if protocol not in con.list_filesystems():
                 con.register_filesystem(fs)
+
+
+def sql_literal(text: str) -> str:
+    """``text`` as a single-quoted DuckDB string literal (paths and settings in SQL statements)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from pipelines.storage.layout import DataLayout
 def _stats(layout: DataLayout, stage: str, source: str, part: str, docs_in: int, docs_out: int) -> None:
     path = Path(layout.stage_dir(stage)) / source / "_stats" / f"{part}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    dropped = {"gopher_short": docs_in - docs_out} if docs_in > docs_out else {}
+    dropped = {"gopher_quality_short": docs_in - docs_out} if docs_in > docs_out else {}
     path.write_text(json.dumps({"in_path": "x", "docs_in": docs_in, "docs_out": docs_out, "dropped": dropped,
                                 "errors": {"counts": {}, "samples": []}}))
 
@@ -26,7 +26,7 @@ def test_drop_rate_sums_parts_over_sources(tmp_path):
     _stats(layout, "quality", "a", "part-00001", 10, 5)
     _stats(layout, "quality", "b", "part-00000", 20, 20)
     assert drop_rate(layout, "quality") == 6 / 40
-    assert stage_summary(layout, "quality").dropped == {"gopher_short": 6}
+    assert stage_summary(layout, "quality").dropped == {"gopher_quality_short": 6}
 
 
 def test_language_purity_compares_declared_and_detected(tmp_path):

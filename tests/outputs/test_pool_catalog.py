@@ -37,7 +37,7 @@ def _curated(layout: DataLayout) -> None:
         pq.write_table(table, path)
     dropped = Path(layout.stage_dir("quality")) / "fw2" / "_dropped" / "part-00000.parquet"
     dropped.parent.mkdir(parents=True)
-    pq.write_table(pa.table({"id": ["z"], "reason": ["gopher_short"], "language": ["tha_Thai"]}), dropped)
+    pq.write_table(pa.table({"id": ["z"], "reason": ["gopher_quality_short"], "language": ["tha_Thai"]}), dropped)
 
 
 def test_pool_sums_per_language_and_source(tmp_path):
@@ -61,4 +61,4 @@ def test_catalog_views_answer_sql(tmp_path):
     assert {"documents", "dropped"} <= set(created) and "mix_report" not in created
     result = query(layout, "SELECT language, sum(tokens_gemma3) AS t FROM documents GROUP BY 1 ORDER BY 1")
     assert result.to_pylist() == [{"language": "eng_Latn", "t": 1}, {"language": "tha_Thai", "t": 10}]
-    assert query(layout, "SELECT reason FROM dropped").to_pylist() == [{"reason": "gopher_short"}]
+    assert query(layout, "SELECT reason FROM dropped").to_pylist() == [{"reason": "gopher_quality_short"}]

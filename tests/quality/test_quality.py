@@ -8,13 +8,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from pipelines.config_file import ConfigError
 from pipelines.langid.languages import BY_CODE
-from pipelines.quality.rules import (
-    load_quality_config,
-    quality_batch,
-    quality_reason,
-    thresholds_for,
-)
+from pipelines.quality.config import load_quality_config, thresholds_for
+from pipelines.quality.filter import quality_batch, quality_reason
 from pipelines.quality.segment import SEGMENTER_BACKEND, words
 from pipelines.schema import DROP_SCHEMA
 
@@ -37,24 +34,24 @@ _NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nin
 _COLOURS = ["red", "blue", "green", "black", "white", "pink", "grey", "brown", "gold", "navy"]
 
 JUNK = {
-    "tiny_page": "Buy now and save.",
-    "gopher_short": "The shop is open from nine to five on weekdays and from ten to four on the weekends for all of the customers.",
-    "gopher_word_length_high": "\n".join(
+    "page_too_short": "Buy now and save.",
+    "gopher_quality_short": "The shop is open from nine to five on weekdays and from ten to four on the weekends for all of the customers.",
+    "gopher_quality_word_length_high": "\n".join(
         f"The {i} telecommunications infrastructural disproportionately characteristically and institutionalization."
         for i in range(9)
     ),
-    "gopher_symbol_ratio": "\n".join(
+    "gopher_quality_symbol_ratio": "\n".join(
         f"Check the #deal of the #day {i} with #sale #cheap #shop and #free #shipping to the door." for i in range(8)
     ),
-    "gopher_bullet_lines": "\n".join(
+    "gopher_quality_bullet_lines": "\n".join(
         f"- Item {i}: the best product of the year with a warranty and free returns." for i in range(12)
     ),
-    "gopher_ellipsis_lines": "\n".join(
+    "gopher_quality_ellipsis_lines": "\n".join(
         f"Read the full story number {i} about the weather and the people who have seen it..." for i in range(12)
     ),
-    "gopher_alpha_words": "Prices of the items and the totals:\n"
+    "gopher_quality_alpha_words": "Prices of the items and the totals:\n"
     + "\n".join(" ".join(str(1000 + 7 * i + j) for j in range(12)) + " and the sum." for i in range(10)),
-    "gopher_stop_words": "\n".join(
+    "gopher_quality_stop_words": "\n".join(
         f"Great prices {i}. Best deals online. Fast shipping worldwide. Order today, pay later. Quality guaranteed always."
         for i in range(6)
     ),
@@ -67,7 +64,7 @@ JUNK = {
     "c4_lorem_ipsum": CLEAN_ENGLISH + "\nLorem ipsum dolor sit amet, consectetur adipiscing elit.",
     "c4_javascript": "Please enable JavaScript in your browser to view this page.\n"
     "This site requires JavaScript to work and to show the content.\n" + CLEAN_ENGLISH,
-    "boilerplate_cookie": "We use cookies to improve your experience. By using this site you accept cookies.\n"
+    "page_boilerplate": "We use cookies to improve your experience. By using this site you accept cookies.\n"
     "Read our privacy policy and terms of use before you continue to the site.\n"
     "All rights reserved by the company and its partners in the world.\n"
     "Click the button below to accept and to continue reading the page.",
@@ -164,15 +161,15 @@ def test_quality_batch_needs_a_language_column():
 
 def test_default_config_covers_every_language_on_top_of_default():
     assert set(CONFIG) == {"default", *BY_CODE}
-    assert CONFIG["tha_Thai"].min_line_punct_ratio == 0.0
-    assert CONFIG["tha_Thai"].min_words == CONFIG["default"].min_words
-    assert "privacy policy" in CONFIG["tha_Thai"].boilerplate_phrases  # language phrases extend the default ones
+    assert CONFIG["tha_Thai"].fineweb.min_line_punct_ratio == 0.0
+    assert CONFIG["tha_Thai"].gopher_quality.min_words == CONFIG["default"].gopher_quality.min_words
+    assert "privacy policy" in CONFIG["tha_Thai"].page.boilerplate_phrases  # language phrases extend the default ones
     assert thresholds_for(CONFIG, "unknown") is CONFIG["default"]
     assert CONFIG["zsm_Latn"].min_language_score < CONFIG["default"].min_language_score <= CONFIG["eng_Latn"].min_language_score
 
 
 def _write_config(tmp_path: Path, language_block: str) -> Path:
-    default = (Path(__file__).resolve().parents[2] / "pipelines" / "quality_defaults.yaml").read_text(encoding="utf-8")
+    default = (Path(__file__).resolve().parents[2] / "pipelines" / "quality" / "defaults.yaml").read_text(encoding="utf-8")
     default_block = default.split("\n  eng_Latn:")[0]
     path = tmp_path / "my_quality.yaml"
     path.write_text(default_block + "\n" + language_block, encoding="utf-8")
@@ -182,22 +179,22 @@ def _write_config(tmp_path: Path, language_block: str) -> Path:
 @pytest.mark.parametrize(
     "block, message",
     [
-        ("  th:\n    min_word: 3\n", r"my_quality\.yaml: quality\.th\.min_word: unknown field"),
-        ("  th:\n    min_words: many\n", r"my_quality\.yaml: quality\.th\.min_words: expected a non-negative integer"),
-        ("  th:\n    max_avg_word_length: -1\n", r"quality\.th\.max_avg_word_length: expected a non-negative number"),
-        ("  th:\n    stop_words: ที่\n", r"quality\.th\.stop_words: expected a list"),
-        ("  th:\n    max_top_ngram_char_frac: [[2, 3]]\n", r"quality\.th\.max_top_ngram_char_frac: expected a list of \[n, fraction\]"),
+        ("  th:\n    min_word: 3\n", r"my_quality\.yaml: quality\.th: unknown field\(s\) min_word"),
+        ("  th:\n    min_words: many\n", r"my_quality\.yaml: quality\.th: field 'min_words': Input should be a valid integer"),
+        ("  th:\n    max_avg_word_length: -1\n", r"quality\.th: field 'max_avg_word_length': Input should be greater than or equal to 0"),
+        ("  th:\n    stop_words: ที่\n", r"quality\.th: field 'stop_words': Input should be a valid tuple"),
+        ("  th:\n    max_top_ngram_char_frac: [[2, 3]]\n", r"quality\.th: field 'max_top_ngram_char_frac.0.1': Input should be less than or equal to 1"),
         ("  xx_Klingon:\n    min_words: 3\n", r"quality\.xx_Klingon: unknown language"),
     ],
 )
 def test_config_errors_name_file_language_and_field(tmp_path: Path, block: str, message: str):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ConfigError, match=message):
         load_quality_config(_write_config(tmp_path, block))
 
 
 def test_config_override_and_missing_default_field(tmp_path: Path):
     config = load_quality_config(_write_config(tmp_path, "  th:\n    min_words: 7\n"))
-    assert config["tha_Thai"].min_words == 7
+    assert config["tha_Thai"].gopher_quality.min_words == 7
     path = tmp_path / "partial.yaml"
     path.write_text("quality:\n  default:\n    min_words: 5\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"partial\.yaml: quality\.default: missing field\(s\) .*max_words"):

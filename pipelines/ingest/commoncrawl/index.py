@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines import storage
 from pipelines.ingest.commoncrawl.listing import ListingError, is_listing, read_listing
 from pipelines.ingest.commoncrawl.options import DEFAULT_CHUNK_RECORDS
 from pipelines.ingest.commoncrawl.selection import (
@@ -62,8 +62,6 @@ DRY_RUN_SCHEMA = pa.schema(
 
 MANIFEST = "_worklist.json"
 
-#: Protocols DuckDB reads itself (httpfs / azure / hf extensions); others go through fsspec.
-_DUCKDB_PROTOCOLS = ("s3", "s3a", "gs", "gcs", "r2", "http", "https", "hf", "az", "azure", "abfss")
 _CRAWL_FOLDER = re.compile(r"(?:^|/)crawl=([^/]+)/")
 _GLOB_CHARS = "*?["
 
@@ -218,6 +216,5 @@ def _connect(index_paths: Sequence[str]) -> duckdb.DuckDBPyConnection:
     if isinstance(index_paths, str) or not index_paths:
         raise ValueError(f"index_paths must be a non-empty list of paths/URLs, got {index_paths!r}")
     con = duckdb.connect()
-    for protocol in sorted({p.split("://", 1)[0] for p in index_paths if "://" in p} - set(_DUCKDB_PROTOCOLS)):
-        con.register_filesystem(fsspec.filesystem(protocol))
+    storage.register_duckdb(con, *index_paths, native=storage.DUCKDB_NATIVE_PROTOCOLS)
     return con
