@@ -5,7 +5,8 @@ per (document, eval item text).
 ``decontam_<benchmark>`` (the benchmark with the most matched words); ``cut`` removes the lines
 (paragraphs) any match touched and keeps the rest, unless that removes more than
 ``max_cut_fraction`` of the characters, when the document is dropped instead. Cut documents get
-fresh ``n_chars`` and ``n_words`` when the table has those columns (the quality stage's counts)."""
+fresh ``n_chars`` and ``n_words`` when the table has those columns (the quality stage's counts; its
+other signal columns keep the values of the uncut text)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from pipelines.decontaminate.matcher import Match
-from pipelines.quality.segment import _PUNCTUATION, words as segment_words
+from pipelines.quality.document import QualityDocument
 from pipelines.runtime.drops import split_by_reason
 
 DECISION_SCHEMA = pa.schema(
@@ -101,8 +102,8 @@ def _with_texts(table: pa.Table, texts: list[str], changed: list[bool]) -> pa.Ta
 
 
 def _content_words(text: str, language: str | None) -> int:
-    """Words that are not punctuation only: the quality stage's ``n_words``."""
-    return sum(1 for w in segment_words(text, language or "other") if w.strip(_PUNCTUATION))
+    """The quality stage's ``n_words``: words holding a non-punctuation character."""
+    return len(QualityDocument(text, language or "other").content_words)
 
 
 def _decisions(table: pa.Table, matches: Sequence[list[Match]], actions: list[str | None]) -> pa.Table:

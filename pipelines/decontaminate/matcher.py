@@ -50,9 +50,9 @@ class Matcher:
                  threads: int | None = None):
         self.index = index
         self._con = duckdb.connect()
-        self._con.execute(f"SET memory_limit = '{memory_limit}'")
+        self._con.execute(f"SET memory_limit = {storage.sql_literal(memory_limit)}")
         if spill_dir:
-            self._con.execute(f"SET temp_directory = '{spill_dir}'")
+            self._con.execute(f"SET temp_directory = {storage.sql_literal(spill_dir)}")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         storage.register_duckdb(self._con, index.folder)
