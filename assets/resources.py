@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
+from pipelines.decontaminate.config import DecontamConfig
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import ExtractOptions
 from pipelines.runtime.executors import load_executor_config
@@ -30,6 +31,8 @@ class SeamixSettings(dg.ConfigurableResource):
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
+    evalsets_file: str | None = os.environ.get("SEAMIX_EVALSETS")  # eval-set registry; None: no decontamination
+    decontam_action: str = "drop"  # report | drop | cut
 
     def curate_config(self) -> CurateConfig:
         """The engine's curation settings."""
@@ -43,6 +46,7 @@ class SeamixSettings(dg.ConfigurableResource):
             extract=ExtractOptions(extractor=self.extractor),
             dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),
+            decontam=DecontamConfig(evalsets_file=self.evalsets_file, action=self.decontam_action),
         )
 
     @property

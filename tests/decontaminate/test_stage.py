@@ -119,3 +119,26 @@ def test_the_stage_joins_the_run_only_with_eval_sets(pool):
     tmp_path, _, _ = pool
     assert curate_stages(CurateConfig(sources_file="s.yaml")) == CURATE_STAGES
     assert curate_stages(_config(tmp_path, "drop")) == ("ingest", "extract", "langid", "quality", "dedup", "decontam", "tokens")
+
+
+def test_dagster_asset_and_contamination_rate_check(pool):
+    import dagster as dg
+
+    from assets.decontaminate_assets import contamination_rate_check, decontaminated_documents
+    from assets.resources import SeamixSettings
+
+    tmp_path, _, _ = pool
+    settings = SeamixSettings(data_root=str(tmp_path / "data"), sources_file=str(tmp_path / "sources.yaml"),
+                              evalsets_file=str(tmp_path / "evalsets.yaml"))
+    result = dg.materialize([decontaminated_documents, contamination_rate_check], resources={"seamix": settings})
+    assert result.success
+    [materialization] = result.asset_materializations_for_node("decontaminated_documents")
+    assert materialization.metadata["docs_out"].value == 1
+    [check] = result.get_asset_check_evaluations()
+    assert not check.passed  # 2 of 3 documents hold bench-a items: far above the 1% band
+    assert check.metadata["rate_per_benchmark"].value == {"bench-a": pytest.approx(0.666667), "bench-b": pytest.approx(0.333333)}
+
+    clean = SeamixSettings(data_root=str(tmp_path / "other"), sources_file=str(tmp_path / "sources.yaml"))
+    result = dg.materialize([decontaminated_documents, contamination_rate_check], resources={"seamix": clean})
+    assert result.success and result.get_asset_check_evaluations()[0].passed
+    assert not (tmp_path / "other" / "curate").exists()
