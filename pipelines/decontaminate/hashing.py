@@ -23,15 +23,22 @@ def word_hashes(words: list[str]) -> np.ndarray:
     return np.fromiter((xxhash.xxh3_64_intdigest(w.encode()) for w in words), dtype=np.uint64, count=len(words))
 
 
-def batch_window_hashes(texts_hashes: list[np.ndarray], length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(text, start, hash)`` of every window of ``length`` words inside each text of a batch,
-    computed over the concatenated word hashes at once (windows across two texts are left out)."""
-    sizes = np.array([len(h) for h in texts_hashes], dtype=np.int64)
+def batch_word_hashes(texts_words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """``(word hashes of all texts concatenated, words per text)``; each distinct word is hashed once."""
+    distinct: dict[str, int] = {}
+    codes = np.fromiter((distinct.setdefault(w, len(distinct)) for words in texts_words for w in words),
+                        dtype=np.int64, count=sum(map(len, texts_words)))
+    return word_hashes(list(distinct))[codes], np.array([len(w) for w in texts_words], dtype=np.int64)
+
+
+def batch_window_hashes(hashes: np.ndarray, sizes: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(text, start, hash)`` of every window of ``length`` words inside each text of a batch, from
+    :func:`batch_word_hashes`' output, computed at once (windows across two texts are left out)."""
     if not len(sizes) or sizes.max(initial=0) < length:
         empty = np.empty(0, dtype=np.int64)
         return empty.astype(np.int32), empty.astype(np.int32), empty
     offsets = np.concatenate([[0], np.cumsum(sizes)])
-    hashes = window_hashes(np.concatenate(texts_hashes), length)
+    hashes = window_hashes(hashes, length)
     text = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)[: len(hashes)]
     start = np.arange(len(hashes), dtype=np.int64) - offsets[text]
     inside = start + length <= sizes[text]

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from pipelines import storage
-from pipelines.decontaminate.hashing import batch_window_hashes, word_hashes
+from pipelines.decontaminate.hashing import batch_window_hashes, batch_word_hashes
 from pipelines.decontaminate.index import EvalIndex
 from pipelines.decontaminate.words import paragraph_words
 from pipelines.storage.parquet_io import read_table
@@ -91,10 +91,10 @@ class Matcher:
         return results
 
     def _windows(self, texts_words: list[list[str]]) -> pa.Table:
-        texts_hashes = [word_hashes(words) for words in texts_words]
+        word_hash, sizes = batch_word_hashes(texts_words)
         docs, starts, lengths, hashes = [], [], [], []
         for length in self.index.lengths:
-            doc, start, window = batch_window_hashes(texts_hashes, length)
+            doc, start, window = batch_window_hashes(word_hash, sizes, length)
             docs.append(doc)
             starts.append(start)
             lengths.append(np.full(len(window), length, dtype=np.int16))

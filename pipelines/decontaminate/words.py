@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from functools import lru_cache
 
-from pipelines.langid.languages import OTHER, lookup
+from pipelines.langid.languages import OTHER, is_spaced, lookup
 from pipelines.langid.normalize import normalize_text
 from pipelines.quality.segment import words as segment_words
 
@@ -32,16 +32,23 @@ def normalize_for_matching(text: str) -> str:
 
 def matching_words(text: str, language: str | None) -> list[str]:
     """The matching words of ``text`` in ``language`` (any alias; None or unknown: spaced)."""
-    return segment_words(normalize_for_matching(text), lookup(language or "") or OTHER)
+    return _words(normalize_for_matching(text), lookup(language or "") or OTHER)
 
 
 def paragraph_words(text: str, language: str | None) -> tuple[list[str], list[int]]:
-    """``(words, paragraph of each word)``: the matching words of every line of ``text`` in order."""
+    """``(words, paragraph of each word)``: the matching words of every line of ``text`` in order
+    (the text is normalised once; line breaks survive normalisation, so line numbers are the text's)."""
+    code = lookup(language or "") or OTHER
     words: list[str] = []
     paragraphs: list[int] = []
-    for number, line in enumerate(text.split("\n")):
-        if line.strip():
-            line_words = matching_words(line, language)
-            words += line_words
-            paragraphs += [number] * len(line_words)
+    for number, line in enumerate(normalize_for_matching(text).split("\n")):
+        line_words = _words(line, code)
+        words += line_words
+        paragraphs += [number] * len(line_words)
     return words, paragraphs
+
+
+def _words(normalised: str, code: str) -> list[str]:
+    """segment.words of normalised text; for spaced languages that is a whitespace split (no
+    punctuation is left for it to strip), done directly."""
+    return normalised.split() if is_spaced(code) else segment_words(normalised, code)

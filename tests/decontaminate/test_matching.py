@@ -13,7 +13,7 @@ from decontam_data import EDITS, write_jsonl
 from pipelines.decontaminate import index as index_module
 from pipelines.decontaminate.config import DecontamConfig
 from pipelines.decontaminate.evalsets import EvalSet
-from pipelines.decontaminate.hashing import batch_window_hashes, window_hashes, word_hashes
+from pipelines.decontaminate.hashing import batch_window_hashes, batch_word_hashes, window_hashes, word_hashes
 from pipelines.decontaminate.index import ensure_index
 from pipelines.decontaminate.matcher import Matcher, find_matches
 
@@ -108,7 +108,9 @@ def test_window_hashes_agree_with_single_windows_and_batches_never_cross_texts()
     assert len(all_windows) == 18
     assert all(window_hashes(hashes[i : i + 13], 13)[0] == all_windows[i] for i in range(18))
     assert len(set(window_hashes(hashes, 12)) & set(all_windows)) == 0
-    text, start, batch = batch_window_hashes([hashes[:20], hashes[20:]], 8)
+    concatenated, sizes = batch_word_hashes([words[:20], words[20:]])
+    assert np.array_equal(concatenated, hashes) and list(sizes) == [20, 10]
+    text, start, batch = batch_window_hashes(concatenated, sizes, 8)
     assert list(zip(text, start)) == [(0, s) for s in range(13)] + [(1, s) for s in range(3)]
     assert np.array_equal(batch[:13], window_hashes(hashes[:20], 8))
     assert np.array_equal(batch[13:], window_hashes(hashes[20:], 8))
