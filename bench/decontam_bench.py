@@ -131,9 +131,9 @@ def run_datatrove(docs: list[str], items: list[str], planted: set[int], work: st
 def measure(system: str, docs: list[str], items: list[str], planted: set[int]) -> dict:
     """Run one system in a fresh spawned process (its own time and peak RSS)."""
     target = {"seamix": run_seamix, "datatrove": run_datatrove}[system]
-    with tempfile.TemporaryDirectory(prefix="decontam-bench-") as work:
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            return pool.apply(target, (docs, items, planted, work))
+    with (tempfile.TemporaryDirectory(prefix="decontam-bench-") as work,
+          multiprocessing.get_context("spawn").Pool(1) as pool):
+        return pool.apply(target, (docs, items, planted, work))
 
 
 def main() -> None:

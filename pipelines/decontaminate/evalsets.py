@@ -19,7 +19,13 @@ import pyarrow.parquet as pq
 from pydantic import Field, field_validator
 
 from pipelines import storage
-from pipelines.config_file import ConfigError, Identifier, StrictModel, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    read_yaml,
+    validate,
+)
 from pipelines.langid.languages import canonical
 
 
@@ -30,7 +36,7 @@ class EvalSet(StrictModel):
     paths: tuple[str, ...] = Field(min_length=1)
     fields: tuple[str, ...] = Field(min_length=1)  # dotted paths into each row
     language: str
-    field_languages: dict[str, str] = {}  # field -> language, when a field is in another language
+    field_languages: dict[str, str] = Field(default_factory=dict)  # field -> language, when a field is in another language
     split: str = "test"
     version: str = "1"
     id_field: str | None = None  # row field holding the item id; None: the row's number (from 0, over all paths)

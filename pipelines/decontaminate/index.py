@@ -27,7 +27,11 @@ from pipelines.decontaminate.hashing import window_hashes, word_hashes
 from pipelines.decontaminate.words import matching_words
 from pipelines.quality.segment import SEGMENTER_BACKEND
 from pipelines.storage.checksums import file_sha256
-from pipelines.storage.parquet_io import AtomicParquetWriter, write_json_atomic, write_table_atomic
+from pipelines.storage.parquet_io import (
+    AtomicParquetWriter,
+    write_json_atomic,
+    write_table_atomic,
+)
 
 INDEX_VERSION = "decontam-index-v1"
 NGRAM_SCHEMA = pa.schema([("hash", pa.int64()), ("length", pa.int16()), ("item", pa.int32())])
@@ -106,7 +110,7 @@ def _build(evalsets: list[EvalSet], config: DecontamConfig, folder: str) -> dict
                 words = matching_words(text.text, text.language)
                 counts = per_benchmark.setdefault(text.benchmark, {"texts": 0, "indexed": 0, "too_short": 0, "ngrams": 0})
                 counts["texts"] += 1
-                length = config.ngram_size if len(words) >= config.ngram_size else len(words)
+                length = min(config.ngram_size, len(words))
                 if length < config.min_item_words:
                     counts["too_short"] += 1
                     continue

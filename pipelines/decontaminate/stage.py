@@ -11,7 +11,13 @@ from pipelines.decontaminate.evalsets import load_evalsets
 from pipelines.decontaminate.index import EvalIndex, ensure_index
 from pipelines.decontaminate.matcher import Matcher
 from pipelines.decontaminate.task import DecontamTask
-from pipelines.runtime.runner import ExecutorFactory, StageOutcome, WorkItem, merge_outcomes, run_file_stage
+from pipelines.runtime.runner import (
+    ExecutorFactory,
+    StageOutcome,
+    WorkItem,
+    merge_outcomes,
+    run_file_stage,
+)
 from pipelines.storage.layout import DataLayout
 
 INDEX_DIR = ("work", "decontam", "index")

@@ -5,8 +5,16 @@ and must all be found; fragments must not be; the clean books and NTREX document
 from __future__ import annotations
 
 import pytest
+from decontam_data import (
+    BOOK_LANGUAGES,
+    BOOKS,
+    EDITS,
+    NTREX,
+    NTREX_FILES,
+    ntrex_documents,
+    write_jsonl,
+)
 
-from decontam_data import BOOK_LANGUAGES, BOOKS, EDITS, NTREX, NTREX_FILES, ntrex_documents, write_jsonl
 from pipelines.decontaminate.config import DecontamConfig
 from pipelines.decontaminate.evalsets import EvalSet
 from pipelines.decontaminate.index import ensure_index

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from decontam_data import write_jsonl
+
 from pipelines.config_file import ConfigError
 from pipelines.decontaminate.evalsets import EvalSet, evalset_texts, load_evalsets
 

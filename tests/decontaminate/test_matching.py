@@ -8,12 +8,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from decontam_data import EDITS, write_jsonl
+
 from pipelines.decontaminate import index as index_module
 from pipelines.decontaminate.config import DecontamConfig
 from pipelines.decontaminate.evalsets import EvalSet
-from pipelines.decontaminate.hashing import batch_window_hashes, batch_word_hashes, window_hashes, word_hashes
+from pipelines.decontaminate.hashing import (
+    batch_window_hashes,
+    batch_word_hashes,
+    window_hashes,
+    word_hashes,
+)
 from pipelines.decontaminate.index import ensure_index
 from pipelines.decontaminate.matcher import Matcher, find_matches
 

@@ -8,8 +8,8 @@ import random
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from decontam_data import write_jsonl
+
 from pipelines.curate.config import CurateConfig
 from pipelines.curate.run import curate_stages, run_curate_stage
 from pipelines.decontaminate.config import DecontamConfig
@@ -94,7 +94,7 @@ def test_drop_removes_contaminated_documents_with_the_benchmark_as_reason(pool):
 
 
 def test_cut_removes_the_matching_paragraph_and_drops_documents_that_lose_most(pool):
-    tmp_path, texts, lines = pool
+    tmp_path, _, lines = pool
     outcome = run_curate_stage("decontam", _config(tmp_path, "cut")).outcome
     assert outcome.docs_out == 2 and outcome.dropped == {"decontam_bench-a": 1}
     kept, decisions = _outputs(tmp_path)
@@ -124,7 +124,10 @@ def test_the_stage_joins_the_run_only_with_eval_sets(pool):
 def test_dagster_asset_and_contamination_rate_check(pool):
     import dagster as dg
 
-    from assets.decontaminate_assets import contamination_rate_check, decontaminated_documents
+    from assets.decontaminate_assets import (
+        contamination_rate_check,
+        decontaminated_documents,
+    )
     from assets.resources import SeamixSettings
 
     tmp_path, _, _ = pool
@@ -142,3 +145,21 @@ def test_dagster_asset_and_contamination_rate_check(pool):
     result = dg.materialize([decontaminated_documents, contamination_rate_check], resources={"seamix": clean})
     assert result.success and result.get_asset_check_evaluations()[0].passed
     assert not (tmp_path / "other" / "curate").exists()
+
+
+def test_cli_decontaminates_then_recounts_tokens(pool, capsys):
+    from pipelines.cli import main
+    from pipelines.tokens.registry import cache_dir
+
+    tmp_path, _, _ = pool
+    if not (cache_dir() / "tokenizers" / "gemma3" / "tokenizer.json").is_file():
+        pytest.skip("the gemma3 tokenizer is not cached (seamix fetch-models)")
+    common = ["--sources", str(tmp_path / "sources.yaml"), "--data-root", str(tmp_path / "data"), "--tokenizers", "gemma3"]
+    with pytest.raises(SystemExit, match="--evalsets FILE is required"):
+        main(["decontaminate", *common])
+    assert main(["decontaminate", *common, "--evalsets", str(tmp_path / "evalsets.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "decontam in        3  out        1" in out and "tokens   in        1  out        1" in out
+    assert "bench-a" in out and "bench-b" in out
+    tokens = read_table(tmp_path / "data" / "curate" / "tokens" / "web" / "part-00000.parquet")
+    assert tokens.column("id").to_pylist() == ["web/clean"] and "tokens_gemma3" in tokens.column_names
