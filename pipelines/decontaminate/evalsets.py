@@ -120,28 +120,27 @@ def evalset_texts(evalset: EvalSet) -> Iterator[EvalText]:
     number = 0
     for path in evalset_files(evalset):
         found = dict.fromkeys(evalset.fields, False)
-        for line, row in _rows(path):
+        rows = 0
+        for row in _rows(path):
             item_id = str(_lookup(row, evalset.id_field)) if evalset.id_field else str(number)
             number += 1
+            rows += 1
             for field in evalset.fields:
                 values = list(_strings(_lookup(row, field)))
                 found[field] = found[field] or bool(values) or _has_path(row, field)
                 for value in values:
                     yield EvalText(evalset.name, evalset.language_of(field), evalset.split, item_id, field, value)
         missing = [f for f, seen in found.items() if not seen]
-        if missing and number:
+        if missing and rows:
             raise ValueError(f"eval set {evalset.name}: {path}: field(s) {missing} found in no row")
 
 
-def _rows(path: str) -> Iterator[tuple[int, dict]]:
-    """``(line or row number from 1, row)`` of a JSONL or Parquet file."""
+def _rows(path: str) -> Iterator[dict]:
+    """The rows of a JSONL or Parquet file."""
     if path.endswith(".parquet"):
         source, fs = storage.arrow_path(path)
-        number = 0
         for batch in pq.ParquetFile(source, filesystem=fs).iter_batches(batch_size=1000):
-            for row in batch.to_pylist():
-                number += 1
-                yield number, row
+            yield from batch.to_pylist()
         return
     with storage.open_input(path, "r", compression="infer") as handle:
         for number, line in enumerate(handle, 1):
@@ -153,7 +152,7 @@ def _rows(path: str) -> Iterator[tuple[int, dict]]:
                 raise ValueError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
             if not isinstance(row, dict):
                 raise ValueError(f"{path}: line {number}: expected a JSON object, got {type(row).__name__}")
-            yield number, row
+            yield row
 
 
 def _lookup(value: Any, dotted: str) -> Any:
