@@ -5,7 +5,6 @@ import dagster as dg
 from assets.curate_assets import ASSET_NAMES
 from assets.metadata import composition_chart, table_metadata
 from assets.resources import SeamixSettings
-from pipelines import storage
 from pipelines.mix.spec import load_mix_spec
 from pipelines.mix.stages import (
     build_pool_stage,
@@ -70,7 +69,7 @@ def mix_report(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.
 def mix_within_tolerance(seamix: SeamixSettings) -> dg.AssetCheckResult:
     """Fails when any row of the mix missed its tolerance."""
     spec = load_mix_spec(seamix.mix_file)
-    report = read_table(storage.join(seamix.layout.mix_dir(spec.name), "report.parquet")).to_pylist()
+    report = read_table(seamix.layout.mix_report(spec.name)).to_pylist()
     missed = [r["row_id"] for r in report if not r["within_tolerance"]]
     return dg.AssetCheckResult(passed=not missed, metadata={"rows_missed": dg.MetadataValue.json(missed)})
 

@@ -1,16 +1,16 @@
 """The one resource every asset reads: where the data is and which sources, mix and settings to use."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.config_check import check_run_configs
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
-from pipelines.decontaminate.config import DecontamConfig
-from pipelines.dedup.config import DedupConfig
-from pipelines.extract.html import ExtractOptions
-from pipelines.runtime.executors import load_executor_config
 from pipelines.storage.layout import DataLayout
+from pipelines.storage.lock import data_root_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,23 +31,31 @@ class SeamixSettings(dg.ConfigurableResource):
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
+    allow_failed_files: bool = False  # True: a source whose every file fails to read does not fail ingest
     evalsets_file: str | None = os.environ.get("SEAMIX_EVALSETS")  # eval-set registry; None: no decontamination
     decontam_action: str = "drop"  # report | drop | cut
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Check every config file before any asset of the run computes (a typo fails in seconds)."""
+        check_run_configs(self.curate_config(), self.mix_file)
+
     def curate_config(self) -> CurateConfig:
-        """The engine's curation settings."""
-        return CurateConfig(
-            sources_file=self.sources_file,
-            data_root=self.data_root,
-            tokenizers=tuple(self.tokenizers),
-            quality_config=self.quality_config,
-            mask_pii=self.mask_pii,
-            keep_dropped_text=self.keep_dropped_text,
-            extract=ExtractOptions(extractor=self.extractor),
-            dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
-            executor=load_executor_config(self.executor_config, self.executor, self.workers),
-            decontam=DecontamConfig(evalsets_file=self.evalsets_file, action=self.decontam_action),
+        """The engine's curation settings (built as the CLI builds them)."""
+        return CurateConfig.from_settings(
+            sources_file=self.sources_file, data_root=self.data_root, tokenizers=self.tokenizers,
+            quality_config=self.quality_config, mask_pii=self.mask_pii, keep_dropped_text=self.keep_dropped_text,
+            extractor=self.extractor, dedup_priority=self.dedup_source_priority,
+            executor_config=self.executor_config, executor=self.executor, workers=self.workers,
+            allow_failed_files=self.allow_failed_files, evalsets_file=self.evalsets_file,
+            decontam_action=self.decontam_action,
         )
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["SeamixSettings"]:
+        """Hold the data root's writer lock while a run uses this resource (one writer per data root)."""
+        run_id = context.run_id if context.run_id else None
+        with data_root_lock(self.layout.root, command=f"dagster run {run_id}", run_id=run_id):
+            yield self
 
     @property
     def layout(self) -> DataLayout:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
+from pipelines.config_check import check_run_configs, validate_file
+from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import DECONTAM_STAGE, curate_stages, run_curate_stage
 from pipelines.decontaminate.config import ACTIONS, DecontamConfig
-from pipelines.dedup.config import DedupConfig
-from pipelines.extract.html import EXTRACTORS, ExtractOptions
+from pipelines.extract.html import EXTRACTORS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
     dry_run_sources,
 )
+from pipelines.mix.plan import InfeasiblePlanError
+from pipelines.mix.sample import SampleInputError
 from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.mix.stages import (
     build_pool_stage,
@@ -25,23 +29,51 @@ from pipelines.mix.stages import (
 )
 from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.outputs.tables import format_report, format_table
-from pipelines.runtime.executors import EXECUTOR_KINDS, load_executor_config
+from pipelines.posttrain.cli import add_posttrain_parser
+from pipelines.runtime.executors import EXECUTOR_KINDS
 from pipelines.runtime.progress import ProgressBars
-from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage import OutsideFolderError
+from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
+from pipelines.storage.lock import data_root_lock
+
+#: Errors of the user's making (a bad config, a missing input, a step run too early, a plan the pool
+#: cannot satisfy): one message and exit status 2, the traceback only with --debug.
+USER_ERRORS = (ConfigError, FileNotFoundError, StageOrderError, InfeasiblePlanError, SampleInputError,
+               OutsideFolderError)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seamix`` console script."""
     args = _parser().parse_args(argv)
-    return args.func(args)
+    try:
+        with _writer_lock(args):
+            return args.func(args)
+    except USER_ERRORS as exc:
+        if args.debug:
+            raise
+        print(f"seamix {args.command}: error: {exc}", file=sys.stderr)
+        print("(run again with --debug for the traceback)", file=sys.stderr)
+        return 2
+
+
+#: Commands that write under the data root, and so hold its writer lock (one writer per data root).
+WRITING_COMMANDS = ("curate", "pool", "plan", "mix", "run", "cc-dry-run")
+
+
+def _writer_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager:
+    if args.command not in WRITING_COMMANDS:
+        return contextlib.nullcontext()
+    return data_root_lock(DataLayout.at(args.data_root).root)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seamix", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of user errors too")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, func, help: str, sources: bool = False, mix: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of user errors too")
         p.add_argument("--data-root", default="data",
                        help="where stages write: a folder or fsspec URL such as s3://bucket/prefix (default: ./data)")
         p.add_argument("--catalog", help="local DuckDB catalog file (default: <data-root>/seamix.duckdb, or "
@@ -69,11 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
     sql.add_argument("query", help='e.g. "SELECT * FROM mix_report"')
     command("fetch-models", _fetch_models, "resolve and cache the tokenizers and the LID model")
+    validate = command("validate", _validate, "check config files on their own (sources, mix spec, quality, executor)")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="YAML config files; each one's kind is detected")
     for name, func, about in (
         ("cc-dry-run", _cc_dry_run, "records and bytes the cc-index sources would fetch, per crawl and language"),
         ("cc-work-list", _cc_work_list, "select the cc-index sources' records into their work lists"),
     ):
         command(name, func, about).add_argument("--sources", required=True, help="source registry YAML")
+    add_posttrain_parser(sub)
     return parser
 
 
@@ -85,6 +120,7 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dedup-priority", default="", help="comma-separated sources whose copy survives dedup first")
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
+    p.add_argument("--allow-failed-files", action="store_true", help="do not fail ingest when every file of a source fails to read")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
     p.add_argument("--evalsets", help="eval-set registry YAML (e.g. evalsets/sea-helm.yaml): decontaminate after dedup")
     p.add_argument("--decontam-action", choices=ACTIONS, default="drop", help="what to do with contaminated documents")
@@ -94,18 +130,13 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
-    return CurateConfig(
-        sources_file=args.sources,
-        data_root=args.data_root,
-        tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
-        quality_config=args.quality_config,
-        mask_pii=args.mask_pii,
-        keep_dropped_text=args.keep_dropped_text,
-        extract=ExtractOptions(extractor=args.extractor),
-        dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
-        executor=load_executor_config(args.executor_config, args.executor, args.workers),
-        decontam=DecontamConfig(evalsets_file=args.evalsets, action=args.decontam_action, ngram_size=args.ngram_size,
-                                min_item_words=args.min_item_words),
+    return CurateConfig.from_settings(
+        sources_file=args.sources, data_root=args.data_root, tokenizers=args.tokenizers.split(","),
+        quality_config=args.quality_config, mask_pii=args.mask_pii, keep_dropped_text=args.keep_dropped_text,
+        extractor=args.extractor, dedup_priority=args.dedup_priority.split(","),
+        executor_config=args.executor_config, executor=args.executor, workers=args.workers,
+        allow_failed_files=args.allow_failed_files, evalsets_file=args.evalsets, decontam_action=args.decontam_action,
+        ngram_size=args.ngram_size, min_item_words=args.min_item_words,
     )
 
 
@@ -115,6 +146,7 @@ def _layout(args: argparse.Namespace) -> DataLayout:
 
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
+    check_run_configs(config, getattr(args, "mix", None))  # `seamix run` has a mix spec too: check it now, not after curation
     bars = ProgressBars()
     for stage in [args.stage] if args.stage else curate_stages(config):
         try:
@@ -188,6 +220,17 @@ def _run(args: argparse.Namespace) -> int:
     plan_stage(layout, spec)
     mix_stage(layout, spec, args.sources)
     return _print_report(layout, spec)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            print(f"OK  {path}: {validate_file(path)}")
+        except ConfigError as exc:
+            failed += 1
+            print(f"ERROR  {exc}")
+    return 2 if failed else 0
 
 
 def _sql(args: argparse.Namespace) -> int:

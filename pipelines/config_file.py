@@ -54,21 +54,74 @@ def read_yaml(path: str | Path) -> Any:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
 
 
-def validate(model: type[Model], data: Any, where: str, context: dict[str, Any] | None = None) -> Model:
-    """``data`` validated as ``model``; errors become one ConfigError naming ``where`` and each field."""
+#: What each kind of config file is called, and the top-level key that marks it (executor settings have none).
+KIND_NAMES = {"sources": "source registry", "mix": "mix spec", "quality": "quality thresholds file",
+              "executor": "executor settings file"}
+_KIND_MARKERS = {"sources": "sources", "mix": "rows", "quality": "quality"}
+
+
+def marked_kind(data: Any) -> str | None:
+    """The kind (sources, mix, quality) whose top-level key the parsed YAML ``data`` has, if any."""
+    if isinstance(data, dict):
+        return next((kind for kind, key in _KIND_MARKERS.items() if key in data), None)
+    return None
+
+
+def expect_kind(data: Any, path: str | Path, kind: str) -> None:
+    """ConfigError when ``data`` is plainly another kind of config file than ``kind`` (a wrong argument)."""
+    found = marked_kind(data)
+    if found is not None and found != kind:
+        raise ConfigError(f"{path}: this is {_with_article(KIND_NAMES[found])} (top-level "
+                          f"'{_KIND_MARKERS[found]}:'), not {_with_article(KIND_NAMES[kind])}")
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def validate(model: type[Model], data: Any, where: str, context: dict[str, Any] | None = None,
+             error: type[ConfigError] = ConfigError) -> Model:
+    """``data`` validated as ``model``; errors become one ``error`` naming ``where``, each entry and field."""
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ConfigError(f"{where}: {describe_errors(exc)}") from None
+        raise error(f"{where}: {describe_errors(exc, data)}") from None
 
 
-def describe_errors(exc: ValidationError) -> str:
-    """pydantic's errors as ``field 'a.b': message`` clauses joined by '; '."""
+def describe_errors(exc: ValidationError, data: Any = None) -> str:
+    """pydantic's errors as ``entry: field 'a.b': message`` clauses joined by '; ' (see :func:`describe_location`)."""
     clauses = []
     for error in exc.errors(include_url=False):
-        location = ".".join(str(part) for part in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown field"
-        clauses.append(f"field '{location}': {message}" if location else message)
+        clauses.append(describe_location(error["loc"], data) + message)
     return "; ".join(clauses)
+
+
+def describe_location(loc: tuple[str | int, ...], data: Any) -> str:
+    """``rows[3] (id 'x'): field 'tokens': `` for the location ``('rows', 3, 'tokens')`` in ``data``:
+    the field is the last name in ``loc``, the entry everything before it (all of ``loc`` when it
+    ends at a list entry), each list entry named by its ``id`` or ``name`` when it has one."""
+    names = [i for i, part in enumerate(loc) if isinstance(part, str)]
+    split = names[-1] if names and not isinstance(loc[-1], int) else len(loc)
+    entry, node = "", data
+    for part in loc[:split]:
+        node = _child(node, part)
+        if isinstance(part, int):
+            entry += f"[{part}]"
+            label = next((key for key in ("id", "name") if isinstance(node, dict) and key in node), None)
+            if label is not None:
+                entry += f" ({label} {node[label]!r})"
+        else:
+            entry += f".{part}" if entry else part
+    field = ".".join(str(part) for part in loc[split:])
+    return (f"{entry}: " if entry else "") + (f"field '{field}': " if field else "")
+
+
+def _child(node: Any, key: str | int) -> Any:
+    """``node[key]`` when it exists, else None (the location may point at a missing value)."""
+    try:
+        return node[key]
+    except (KeyError, IndexError, TypeError):
+        return None

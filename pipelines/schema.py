@@ -12,7 +12,8 @@ ingest              id, source, url, date,   ``id`` is stable: ``<source>/<recor
 extract             text (from html)         ``html`` is dropped afterwards
 langid              language, language_score canonical code or ``other``
                     zawgyi_converted
-quality             n_chars, n_words
+quality             n_chars, n_words,        ``<family>_<signal>``: every quality rule's
+                    <family>_<signal>        measured value (float64), see quality/filter.py
 dedup               minhash_cluster_size     size of the near-dup cluster it survived
 tokens              tokens_<tokenizer>       exact count, no special tokens
 ==================  =======================  =========================================

@@ -35,3 +35,6 @@ if ! .venv/bin/dagster job execute -m assets.definitions -j curate_and_mix -c sc
   exit 1
 fi
 .venv/bin/seamix report --data-root "$SEAMIX_DATA_ROOT" --mix mixes/demo.yaml
+echo "Post-training: curating the chat sample (sources/posttrain-demo.yaml) and sampling mixes/posttrain-demo.yaml ..."
+.venv/bin/seamix posttrain curate --data-root "$SEAMIX_DATA_ROOT" --sources sources/posttrain-demo.yaml --tokenizers qwen3 >.cache/demo-posttrain.log 2>&1 || { tail -30 .cache/demo-posttrain.log; exit 1; }
+.venv/bin/seamix posttrain mix --data-root "$SEAMIX_DATA_ROOT" --sources sources/posttrain-demo.yaml --mix mixes/posttrain-demo.yaml

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config_file import ConfigError, Identifier, StrictModel, check_identifier, read_yaml, validate
+from pipelines.config_file import (
+    ConfigError,
+    Identifier,
+    StrictModel,
+    check_identifier,
+    read_yaml,
+    validate,
+)
 
 
 class Entry(StrictModel):
@@ -42,3 +49,22 @@ def test_missing_and_invalid_files_are_config_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("a: [1, 2\n")
     with pytest.raises(ConfigError, match="bad.yaml: not valid YAML"):
         read_yaml(tmp_path / "bad.yaml")
+
+
+class Row(StrictModel):
+    id: Identifier
+    tokens: int
+
+
+class Spec(StrictModel):
+    shard: Entry
+    rows: list[Row]
+
+
+def test_locations_name_the_list_entry_by_its_id_and_the_field() -> None:
+    data = {"shard": {"name": "s", "size": "x"}, "rows": [{"id": "a", "tokens": 1}, {"id": "b", "tokens": "many"}]}
+    with pytest.raises(ConfigError) as info:
+        validate(Spec, data, "mix.yaml")
+    assert str(info.value) == ("mix.yaml: shard: field 'size': Input should be a valid integer, unable to parse string "
+                               "as an integer; rows[1] (id 'b'): field 'tokens': Input should be a valid integer, "
+                               "unable to parse string as an integer")

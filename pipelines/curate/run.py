@@ -17,6 +17,7 @@ from pipelines.ingest.task import IngestTask
 from pipelines.langid.task import LangidTask
 from pipelines.quality.task import QualityTask
 from pipelines.runtime.executors import executor_factory as make_executor_factory
+from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.progress import ProgressCallback, with_progress
 from pipelines.runtime.runner import (
     ExecutorFactory,
@@ -24,9 +25,15 @@ from pipelines.runtime.runner import (
     StageOutcome,
     WorkItem,
     merge_outcomes,
+    part_stats,
     run_file_stage,
 )
-from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage.layout import (
+    CURATE_STAGES,
+    DataLayout,
+    StageFolder,
+    StageOrderError,
+)
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.task import TokensTask
 
@@ -54,9 +61,9 @@ def curate_stages(config: CurateConfig) -> tuple[str, ...]:
     return (*CURATE_STAGES[:at], DECONTAM_STAGE, *CURATE_STAGES[at:])
 
 
-def stage_items(folder: str) -> list[WorkItem]:
+def stage_items(folder: StageFolder) -> list[WorkItem]:
     """Work items reading the parts of one source's folder of a finished stage, keeping part names."""
-    return [WorkItem(path, storage.stem(path), storage.name(folder)) for path in parquet_parts(folder)]
+    return [WorkItem(path, storage.stem(path), folder.source) for path in parquet_parts(folder.path)]
 
 
 def select_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[SourceConfig]:
@@ -91,24 +98,46 @@ def run_curate_stage(
     if stage == DECONTAM_STAGE:
         from pipelines.decontaminate.stage import run_decontam
 
-        items = [item for s in selected for item in _stage_items(layout, stage, "dedup", s.name)]
+        items = [item for s in selected for item in _built_items(layout.stage_folder("dedup", s.name), stage)]
         return StageRun(run_decontam(items, layout, config.decontam, config.workers, executor_factory,
                                      config.keep_dropped_text))
     if stage == "dedup":
         from pipelines.dedup.stage import run_dedup
 
         items = [item for s in selected for item in _previous_items(layout, stage, s.name)]
-        outcome, summary = run_dedup(
-            items, layout.stage_dir(stage), layout.dedup_work_dir, config.dedup, config.workers, executor_factory,
-            config.keep_dropped_text,
-        )
+        outcome, summary = run_dedup(items, layout, config.dedup, config.workers, executor_factory, config.keep_dropped_text)
         return StageRun(outcome, summary)
     outcomes = []
     for source in selected:
         task, items = _task_and_items(stage, config, layout, source)
-        out_dir = storage.join(layout.stage_dir(stage), source.name)
+        out_dir = layout.stage_folder(stage, source.name).path
         outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
+        if stage == "ingest" and not config.allow_failed_files:
+            _check_some_file_read(source, out_dir, [item.part for item in items])
     return StageRun(merge_outcomes(stage, layout.stage_dir(stage), outcomes))
+
+
+class AllFilesFailed(RuntimeError):
+    """Every input file of a source failed to read: the stage fails instead of reporting zero documents."""
+
+
+def _check_some_file_read(source: SourceConfig, out_dir: str, parts: list[str]) -> None:
+    """Raise AllFilesFailed when every file of ``source`` gave no document and at least one error,
+    naming each file and its first problem."""
+    failed = []
+    for part in parts:
+        stats = part_stats(out_dir, part)
+        errors = ErrorLog.from_dict(stats["errors"])
+        if stats["docs_in"] or not errors.errors:
+            return
+        first = next(p for p in errors.samples if p.kind == "error")
+        failed.append(f"  {stats['in_path']} [{first.where}]: {first.message}")
+    if failed:
+        raise AllFilesFailed(
+            f"source {source.name!r} (kind {source.kind}): all {len(failed)} input file(s) failed, no document read:\n"
+            + "\n".join(failed[:20]) + ("\n  ..." if len(failed) > 20 else "")
+            + "\nfix the source entry (kind, paths, columns) or allow it with --allow-failed-files (allow_failed_files: true)"
+        )
 
 
 def _task_and_items(
@@ -124,17 +153,17 @@ def _task_and_items(
         "tokens": lambda: TokensTask(tuple(config.tokenizers)),
     }[stage]()
     if stage == "tokens" and config.decontam.enabled:
-        return task, _stage_items(layout, stage, DECONTAM_STAGE, source.name)
+        return task, _built_items(layout.stage_folder(DECONTAM_STAGE, source.name), stage)
     return task, _previous_items(layout, stage, source.name)
 
 
 def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:
-    return _stage_items(layout, stage, CURATE_STAGES[CURATE_STAGES.index(stage) - 1], source)
+    return _built_items(layout.input_folder(stage, source), stage)
 
 
-def _stage_items(layout: DataLayout, stage: str, previous: str, source: str) -> list[WorkItem]:
-    """The parts ``stage`` reads: ``previous``'s folder for ``source``; an error when it has not run."""
-    folder = storage.join(layout.stage_dir(previous), source)
-    if not storage.isfile(storage.join(folder, "_fingerprint")):
-        raise RuntimeError(f"stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
+def _built_items(folder: StageFolder, stage: str) -> list[WorkItem]:
+    """The parts of ``folder`` that ``stage`` reads; StageOrderError when that stage has not run."""
+    if not folder.is_built:
+        previous = storage.name(storage.parent(folder.path))
+        raise StageOrderError(f"stage {stage}: {previous} has not run for source {folder.source!r} ({folder.path}); run {previous} first")
     return stage_items(folder)

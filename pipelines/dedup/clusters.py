@@ -21,7 +21,6 @@ better member of its cluster has the same normalised text, else ``near_duplicate
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConf
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     db_path, spill_dir = work / "dedup.duckdb", work / "duckdb_spill"
-    db_path.unlink(missing_ok=True)
+    storage.remove(str(db_path), inside=str(work))
     con = duckdb.connect(
         str(db_path),
         config={"memory_limit": config.memory_limit, "temp_directory": str(spill_dir), "preserve_insertion_order": False},
@@ -102,9 +101,9 @@ def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConf
         return _summarise(con, documents)
     finally:
         con.close()
-        db_path.unlink(missing_ok=True)
-        db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
-        shutil.rmtree(spill_dir, ignore_errors=True)
+        storage.remove(str(db_path), inside=str(work))
+        storage.remove(f"{db_path}.wal", inside=str(work))
+        storage.remove_tree(str(spill_dir), inside=str(work))
 
 
 def _check_signature_file(path: str, config: DedupConfig) -> None:

@@ -17,14 +17,14 @@ import unicodedata
 from functools import cache
 
 
-def normalise_text(text: str) -> str:
+def fold_case_and_spaces(text: str) -> str:
     """Lowercase ``text`` and collapse every whitespace run to one space."""
     return " ".join(text.lower().split())
 
 
 def exact_hash(text: str) -> int:
     """Unsigned 64-bit hash of the normalised text: equal for exact duplicates."""
-    digest = hashlib.blake2b(normalise_text(text).encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(fold_case_and_spaces(text).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
 

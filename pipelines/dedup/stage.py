@@ -2,10 +2,13 @@
 
 Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2 groups band
 hashes out of core in DuckDB within each language across all sources. DuckDB's database and spill
-files need a local folder: ``work_dir/duckdb`` for a local data root, a temporary folder otherwise."""
+files need a local folder: ``work/dedup/duckdb`` for a local data root, a temporary folder otherwise."""
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +32,26 @@ from pipelines.runtime.runner import (
     run_file_stage,
 )
 from pipelines.storage.checksums import file_sha256
+from pipelines.storage.layout import DataLayout
+from pipelines.storage.lock import pid_alive
+
+log = logging.getLogger(__name__)
+
+
+#: Local scratch folders of the signature task: ``seamix-sig-<pid>-<random>`` in the temp dir.
+SCRATCH_PREFIX = "seamix-sig-"
+
+
+def clear_stale_scratch() -> list[str]:
+    """Remove the signature scratch folders in the temp dir whose process is dead (left by a killed
+    run); those of live processes, and folders without a pid, are left alone. Returns the removed paths."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return removed
 
 
 @dataclass(frozen=True)
@@ -42,7 +65,7 @@ class SignatureTask:
         return repr(self.config)
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        with tempfile.TemporaryDirectory(prefix="seamix-sig-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as tmp:
             out = str(Path(tmp) / "signatures.parquet")
             write_signatures(item.in_path, out, self.config)
             yield pq.read_table(out), empty_drops()
@@ -65,28 +88,31 @@ class DedupApplyTask:
 
 def run_dedup(
     items: list[WorkItem],
-    out_dir: str,
-    work_dir: str,
+    layout: DataLayout,
     config: DedupConfig,
     workers: int = 1,
     executor_factory: ExecutorFactory | None = None,
     keep_dropped_text: bool = False,
 ) -> tuple[StageOutcome, DedupSummary]:
-    """Run the three dedup phases over ``items`` (all sources) into ``out_dir/<source>/``."""
+    """Run the three dedup phases over ``items`` (all sources) into the dedup stage's source folders;
+    first clear the scratch folders a killed run left behind."""
+    for folder in clear_stale_scratch():
+        log.info("removed %s, left by a killed dedup run", folder)
     by_source: dict[str, list[WorkItem]] = {}
     for item in items:
         by_source.setdefault(item.source, []).append(item)
     signature_parts = []
     for source, source_items in sorted(by_source.items()):
         task = SignatureTask(config)
-        folder = storage.join(work_dir, "signatures", source)
+        folder = layout.dedup_signatures(source)
         signature_parts += run_file_stage(task, source_items, folder, workers, executor_factory).parts
-    duplicates_path = storage.join(work_dir, "duplicates.parquet")
-    with storage.scratch_dir(storage.join(work_dir, "duckdb")) as duckdb_dir:
+    duplicates_path = layout.dedup_duplicates
+    with storage.scratch_dir(layout.dedup_scratch) as duckdb_dir:
         summary = find_duplicates(signature_parts, duplicates_path, config, duckdb_dir)
     apply = DedupApplyTask(duplicates_path, f"{config!r}|{file_sha256(duplicates_path)}")
     outcomes = [
-        run_file_stage(apply, source_items, storage.join(out_dir, source), workers, executor_factory, keep_dropped_text)
+        run_file_stage(apply, source_items, layout.stage_folder("dedup", source).path, workers, executor_factory,
+                       keep_dropped_text)
         for source, source_items in sorted(by_source.items())
     ]
-    return merge_outcomes("dedup", out_dir, outcomes), summary
+    return merge_outcomes("dedup", layout.stage_dir("dedup"), outcomes), summary

@@ -25,6 +25,7 @@ KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
     "sea-lion-pile": (".jsonl", ".json"),
     "jsonl": (".jsonl", ".json"),
     "cc-index": (".parquet",),  # work-list chunks (pipelines/ingest/commoncrawl/index.py)
+    "chat": (".jsonl", ".json", ".parquet"),  # post-training conversations (pipelines/posttrain)
 }
 
 _GLOB_CHARS = "*?["

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -11,10 +10,10 @@ import pyarrow as pa
 
 from pipelines.ingest.config import SourceConfig
 from pipelines.ingest.files import file_key
+from pipelines.ingest.lines import CompressedDataError, iter_lines
 from pipelines.ingest.rows import BatchBuilder
 from pipelines.langid.languages import lookup
 from pipelines.runtime.problems import ErrorLog
-from pipelines.storage import open_input
 
 
 def read_jsonl(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int = 1000,
@@ -29,26 +28,29 @@ def read_jsonl(source: SourceConfig, path: str, errors: ErrorLog, batch_size: in
     builder = BatchBuilder(batch_size)
     line_no = 0
     try:
-        with open_input(path, compression="infer") as f:
-            for line_no, raw in enumerate(io.BufferedReader(f, buffer_size=1 << 16), start=1):  # zstd streams lack readline
-                doc = _parse_line(raw, path, line_no, columns["text"], errors)
-                if doc is None:
-                    continue
-                record_id = _field(doc, columns, "id")
-                batch = builder.add(
-                    id=f"{source.name}/{record_id if record_id is not None else f'{key}:{line_no}'}",
-                    source=source.name,
-                    url=_field(doc, columns, "url"),
-                    date=_field(doc, columns, "date"),
-                    dump=_field(doc, columns, "dump") or source.crawl,
-                    source_file=path,
-                    declared_language=_language(_field(doc, columns, "language")) or language,
-                    text=doc[columns["text"]],
-                )
-                if batch is not None:
-                    yield batch
+        for line_no, raw in enumerate(iter_lines(path), start=1):
+            doc = _parse_line(raw, path, line_no, columns["text"], errors)
+            if doc is None:
+                continue
+            record_id = _field(doc, columns, "id")
+            batch = builder.add(
+                id=f"{source.name}/{record_id if record_id is not None else f'{key}:{line_no}'}",
+                source=source.name,
+                url=_field(doc, columns, "url"),
+                date=_field(doc, columns, "date"),
+                dump=_field(doc, columns, "dump") or source.crawl,
+                source_file=path,
+                declared_language=_language(_field(doc, columns, "language")) or language,
+                text=doc[columns["text"]],
+            )
+            if batch is not None:
+                yield batch
+    except CompressedDataError as exc:
+        where = "inside" if exc.partial else "at the start of"
+        errors.add(path, f"line {line_no + 1}", f"truncated/corrupt compressed data {where} line {line_no + 1} "
+                   f"({exc}); read the {line_no} lines before it, stopped reading this file")
     except (OSError, EOFError, zlib.error) as exc:
-        errors.add(path, f"line {line_no + 1}", f"truncated/corrupt compressed data, stopped reading this file: {exc}")
+        errors.add(path, f"line {line_no + 1}", f"could not read the file after line {line_no}: {exc}; stopped reading this file")
     last = builder.flush()
     if last is not None:
         yield last

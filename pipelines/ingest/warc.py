@@ -97,12 +97,25 @@ def response_fields(data: bytes) -> dict[str, object] | None:
 
 
 def _complete_records(path: str, record_type: WarcRecordType, errors: ErrorLog) -> Iterator[_Record]:
-    """Records of ``record_type`` known to be complete; one error for damage, then stop."""
+    """Records of ``record_type`` known to be complete. Junk between gzip members or records is
+    reported (offset, length) and skipped; other damage is one error, then stop."""
+    start = 0
+    while start is not None:
+        start = yield from _records_from(path, start, record_type, errors)
+
+
+def _records_from(path: str, start: int, record_type: WarcRecordType, errors: ErrorLog) -> Iterator[_Record]:
+    """Complete records from byte offset ``start`` (a member or record start) up to the first damage;
+    returns where reading can go on after skippable junk, else None."""
     pending: _Record | None = None
     failure: Exception | None = None
     try:
         with contextlib.ExitStack() as stack:
-            stream = stack.enter_context(open_input(path)) if is_remote(path) else path  # FastWARC reads local files natively
+            if start or is_remote(path):
+                stream = stack.enter_context(open_input(path))
+                stream.seek(start)  # FastWARC's offsets stay those of the file
+            else:
+                stream = path  # FastWARC reads local files natively
             iterator = ArchiveIterator(stream, record_types=record_type, parse_http=record_type == WarcRecordType.response,
                                        quirks_mode=True, auto_decode="transfer")
             for record in iterator:
@@ -112,21 +125,25 @@ def _complete_records(path: str, record_type: WarcRecordType, errors: ErrorLog) 
                 pending = current
     except (OSError, ValueError) as exc:
         failure = exc
-    if pending is None and _looks_like_arc(path):
+    if pending is None and start == 0 and _looks_like_arc(path):
         errors.add(path, "file", _ARC)
-        return
-    start = pending.offset if pending is not None else 0
+        return None
+    last = pending.offset if pending is not None else start
     try:
-        damage = find_damage(path, start)
+        damage = find_damage(path, last)
     except OSError as exc:  # unreachable or vanished (remote) file: the last record cannot be verified
-        errors.add(path, f"byte offset {start}", f"could not read the file: {failure or exc}; stopped reading this file")
-        return
+        errors.add(path, f"byte offset {last}", f"could not read the file: {failure or exc}; stopped reading this file")
+        return None
     if pending is not None and (damage is None or damage.offset > pending.offset):
         yield pending
+    if damage is not None and damage.resume is not None:
+        errors.add(path, f"byte offset {damage.offset}", f"corrupt {damage.message}")
+        return damage.resume
     if damage is not None:
         errors.add(path, f"byte offset {damage.offset}", f"truncated/corrupt {damage.message}; stopped reading this file")
     elif failure is not None:
-        errors.add(path, f"byte offset {start}", f"truncated/corrupt WARC after the record at byte offset {start}: {failure}; stopped reading this file")
+        errors.add(path, f"byte offset {last}", f"truncated/corrupt WARC after the record at byte offset {last}: {failure}; stopped reading this file")
+    return None
 
 
 def _read(record: WarcRecord) -> _Record:

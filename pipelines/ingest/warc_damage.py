@@ -2,13 +2,16 @@
 
 Checked from a given byte offset (the start of the last record read) to the end of the file:
 gzip files member by member with zlib, uncompressed files record by record via Content-Length.
-Other compressions (zstd, lz4) are left to the parser's own errors.
+Other compressions (zstd, lz4) are left to the parser's own errors. Junk between gzip members or
+records is not the end: the scan looks for the next gzip member that inflates to a ``WARC/`` header
+(or the next ``WARC/1.`` header line in a plain file) and says where reading can go on.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -23,10 +26,12 @@ _CONTENT_LENGTH = re.compile(rb"^content-length:\s*(\d+)\s*$", re.IGNORECASE | r
 
 @dataclass(frozen=True)
 class Damage:
-    """The first unreadable spot: ``offset`` is where the damaged gzip member or record starts."""
+    """The first unreadable spot: ``offset`` is where the damaged gzip member or record (or junk) starts;
+    ``resume`` is where the next intact member or record starts when the damage is junk that can be skipped."""
 
     offset: int
     message: str
+    resume: int | None = None
 
 
 def find_damage(path: str, start: int = 0) -> Damage | None:
@@ -53,7 +58,11 @@ def _gzip_damage(f: BinaryIO, pos: int, size: int) -> Damage | None:
     while pos < size:
         f.seek(pos)
         if f.read(2) != GZIP_MAGIC:
-            return Damage(pos, f"gzip: {size - pos} bytes after the last gzip member are not gzip data")
+            resume = _next_gzip_record(f, pos + 1)
+            if resume is None:
+                return Damage(pos, f"gzip: the last {size - pos} bytes (from byte offset {pos}) are not gzip data")
+            return Damage(pos, f"gzip: {resume - pos} junk bytes at byte offset {pos} (not gzip data); skipped them, "
+                          f"reading on at the next gzip member (byte offset {resume})", resume)
         f.seek(pos)
         inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
         read_from = pos
@@ -80,9 +89,47 @@ def _plain_damage(f: BinaryIO, pos: int, size: int) -> Damage | None:
         pos += len(raw) - len(head)
         header_end = head.find(b"\r\n\r\n")
         length = _CONTENT_LENGTH.search(head, 0, max(header_end, 0))
+        if not head.startswith(b"WARC/"):
+            resume = _next_plain_record(f, pos + 1)
+            if resume is not None:
+                return Damage(pos, f"WARC: {resume - pos} junk bytes at byte offset {pos} (not a record header); "
+                              f"skipped them, reading on at the next record (byte offset {resume})", resume)
         if not head.startswith(b"WARC/") or header_end < 0 or length is None:
             return Damage(pos, f"WARC record at byte offset {pos} has no complete header")
         end = pos + header_end + 4 + int(length.group(1))
         if end > size:
             return Damage(pos, f"WARC record at byte offset {pos} is cut off by the end of the file (byte {size}, record needs {end})")
         pos = end
+
+
+def _next_gzip_record(f: BinaryIO, pos: int) -> int | None:
+    """Offset of the first gzip member at or after ``pos`` whose data starts with ``WARC/``."""
+    for candidate in _occurrences(f, pos, GZIP_MAGIC + b"\x08"):
+        f.seek(candidate)
+        try:
+            if zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(f.read(_MAX_HEADER), 8).startswith(b"WARC/"):
+                return candidate
+        except zlib.error:
+            continue
+    return None
+
+
+def _next_plain_record(f: BinaryIO, pos: int) -> int | None:
+    """Offset of the first ``WARC/1.x`` header line at or after ``pos``."""
+    for candidate in _occurrences(f, pos, b"\nWARC/1."):
+        return candidate + 1
+    return None
+
+
+def _occurrences(f: BinaryIO, pos: int, needle: bytes) -> Iterator[int]:
+    """Offsets of ``needle`` in ``f`` from ``pos`` on, read in chunks."""
+    while True:
+        f.seek(pos)
+        chunk = f.read(_CHUNK + len(needle) - 1)
+        if len(chunk) < len(needle):
+            return
+        found = chunk.find(needle)
+        while found >= 0:
+            yield pos + found
+            found = chunk.find(needle, found + 1)
+        pos += _CHUNK

@@ -6,7 +6,6 @@ The manifest has no timestamps and sorted keys, so the same sample gives the sam
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from pipelines import storage
@@ -30,8 +29,8 @@ def build_manifest(spec: MixSpec, cells: list[dict], shards: list[dict]) -> dict
         "spec": {
             "name": spec.name, "sha256": spec.sha256, "total_tokens": spec.total_tokens,
             "row_tokens": spec.row_tokens, "max_epochs": spec.max_epochs, "bos_eos": spec.bos_eos,
-            "shard": asdict(spec.shard),
-            "resolutions": {name: asdict(res) for name, res in sorted(spec.resolutions.items())},
+            "shard": spec.shard.model_dump(),
+            "resolutions": {name: res.model_dump() for name, res in sorted(spec.resolutions.items())},
         },
         "seed": spec.seed,
         "tokenizer": spec.tokenizer,

@@ -46,15 +46,15 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
     _check_documents(paths, spec.token_column)
     out = str(out_dir)
     storage.makedirs(out)
-    storage.remove(storage.join(out, MANIFEST_NAME))  # no manifest = no complete sample here
+    storage.remove(storage.join(out, MANIFEST_NAME), inside=out)  # no manifest = no complete sample here
     for stale in storage.glob(storage.join(out, ".shard-*.parquet.tmp")):
-        storage.remove(stale)
+        storage.remove(stale, inside=out)
     con = _connect(Path(work_dir), memory_limit, threads)
     try:
         storage.register_duckdb(con, *paths)
         _load_inputs(con, spec, plan, paths, source_to_mix)
         _check_candidates(con, plan)
-        _select_copies(con, spec.seed)
+        select_copies(con, spec.seed)
         cells = _cell_results(con, plan)
         with ShardWriter(out, spec.token_column, spec.shard) as writer:
             reader = con.sql(_ORDERED_ROWS.format(tok=spec.token_column)).to_arrow_reader(batch_rows)
@@ -88,7 +88,7 @@ def _remove_other_shards(out: str, count: int) -> None:
     keep = {shard_name(i) for i in range(count)}
     for old in storage.glob(storage.join(out, SHARD_PATTERN)):
         if storage.name(old) not in keep:
-            storage.remove(old)
+            storage.remove(old, inside=out)
 
 
 
@@ -164,32 +164,34 @@ def _check_candidates(con: duckdb.DuckDBPyConnection, plan: pa.Table) -> None:
                 f"{cell['docs_available']:,}; re-plan from a pool of these documents")
 
 
-def _select_copies(con: duckdb.DuckDBPyConnection, seed: int) -> None:
-    """Build table ``copies``: one row per (document, repetition) with its shuffle key."""
-    con.execute("""
+def select_copies(con: duckdb.DuckDBPyConnection, seed: int, cell: tuple[str, ...] = ("language", "mix_source")) -> None:
+    """Build table ``copies`` from table ``cand``: one row per (document, repetition) with its shuffle
+    key, cut per (row_id, *cell) (the post-training sampler adds ``category`` to the cell)."""
+    keys = ", ".join(("row_id", *cell))
+    con.execute(f"""
         CREATE TEMP TABLE ranked AS
-        SELECT *, sum(tokens) OVER (PARTITION BY row_id, language, mix_source ORDER BY pick_hash, id
+        SELECT *, sum(tokens) OVER (PARTITION BY {keys} ORDER BY pick_hash, id
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
         FROM cand WHERE target_tokens > 0
     """)
-    con.execute("""
+    con.execute(f"""
         CREATE TEMP TABLE cuts AS
-        SELECT row_id, language, mix_source,
+        SELECT {keys},
                CASE WHEN hi IS NOT NULL AND hi - r < r - lo THEN hi ELSE lo END AS cut
-        FROM (SELECT row_id, language, mix_source, any_value(remainder_tokens) AS r,
+        FROM (SELECT {keys}, any_value(remainder_tokens) AS r,
                      coalesce(max(cum) FILTER (WHERE cum <= remainder_tokens), 0) AS lo,
                      min(cum) FILTER (WHERE cum > remainder_tokens) AS hi
               FROM ranked GROUP BY ALL)
     """)
     con.execute(f"""
         CREATE TEMP TABLE copies AS
-        SELECT id, language, source, mix_source, row_id, tokens, epoch,
+        SELECT id, source, {keys}, tokens, epoch,
                (epoch + u) / n_copies AS shuffle_key
         FROM (SELECT r.*, k.cut,
                      r.full_epochs + CASE WHEN k.cut > 0 AND r.cum <= k.cut THEN 1 ELSE 0 END AS n_copies,
                      (md5_number_upper('{int(seed)}:shuffle:' || r.id) >> 11)::DOUBLE / 9007199254740992.0 AS u,
                      unnest(range(n_copies)) AS epoch
-              FROM ranked r JOIN cuts k USING (row_id, language, mix_source))
+              FROM ranked r JOIN cuts k USING ({keys}))
     """)
 
 

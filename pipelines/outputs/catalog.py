@@ -24,6 +24,13 @@ VIEWS: dict[str, str] = {
     "mix_report": "mixes/*/report.parquet",
     "duplicates": "work/dedup/duplicates.parquet",
     "cc_dry_run": "cc-index/*/dry_run.parquet",
+    # post-training (docs/posttrain-mix.md): curated conversations with template token counts, drops, mixes
+    "conversations": "posttrain/tokens/*/part-*.parquet",
+    "conversation_drops": "posttrain/*/*/_dropped/part-*.parquet",
+    "posttrain_pool": "posttrain/mixes/*/pool.parquet",
+    "posttrain_plan": "posttrain/mixes/*/plan.parquet",
+    "posttrain_shards": "posttrain/mixes/*/*/shard-*.parquet",
+    "posttrain_report": "posttrain/mixes/*/report.parquet",
     "contamination_decisions": "curate/decontam/*/_decisions/part-*.parquet",
 }
 
@@ -45,6 +52,23 @@ DERIVED_VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
 
 STAGE_STATS_GLOB = "curate/*/*/_stats/part-*.json"
 
+#: One row per done part: counts, and the part's input problems (kept samples, see ErrorLog) as a list.
+STAGE_PARTS_SQL = (
+    "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
+    "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, "
+    "regexp_extract(filename, '_stats/(.+)[.]json$', 1) AS part, in_path, docs_in, docs_out, "
+    "CAST(errors->'counts' AS MAP(VARCHAR, BIGINT)) AS problem_counts, "
+    "from_json(errors->'samples', '[{{\"file\": \"VARCHAR\", \"where\": \"VARCHAR\", \"message\": \"VARCHAR\", \"kind\": \"VARCHAR\"}}]') AS problems, "
+    "filename FROM read_json({stats}, filename = true, "
+    "columns = {{in_path: 'VARCHAR', docs_in: 'BIGINT', docs_out: 'BIGINT', errors: 'JSON'}})"
+)
+
+#: One row per input problem: stage, source, part, the file and where in it (line N, byte offset N, row N).
+PROBLEMS_SQL = (
+    "CREATE VIEW problems AS SELECT stage, source, part, p.file, p.\"where\" AS location, p.kind, p.message "
+    "FROM (SELECT stage, source, part, unnest(problems) AS p FROM stage_parts)"
+)
+
 
 def refresh_catalog(layout: DataLayout) -> list[str]:
     """(Re)create the views whose files exist; return the names of the views created.
@@ -64,14 +88,12 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
                 )
                 created.append(name)
         stats = layout.path(STAGE_STATS_GLOB)
+        con.execute("DROP VIEW IF EXISTS problems")
         con.execute("DROP VIEW IF EXISTS stage_parts")
         if storage.glob(stats):
-            con.execute(
-                "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
-                "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, in_path, docs_in, docs_out, filename "
-                f"FROM read_json({storage.sql_literal(stats)}, filename = true, union_by_name = true)"
-            )
-            created.append("stage_parts")
+            con.execute(STAGE_PARTS_SQL.format(stats=storage.sql_literal(stats)))
+            con.execute(PROBLEMS_SQL)
+            created += ["stage_parts", "problems"]
         for name, (needs, sql) in DERIVED_VIEWS.items():
             con.execute(f"DROP VIEW IF EXISTS {name}")
             if set(needs) <= set(created):

@@ -7,21 +7,20 @@ from __future__ import annotations
 import duckdb
 
 from pipelines import storage
-from pipelines.runtime.runner import StageOutcome, collect_outcome, merge_outcomes
+from pipelines.runtime.runner import (
+    StageOutcome,
+    collect_outcome,
+    done_parts,
+    merge_outcomes,
+)
 from pipelines.storage.layout import DataLayout
 from pipelines.storage.parquet_io import parquet_parts
 
 
 def stage_summary(layout: DataLayout, stage: str) -> StageOutcome:
     """Documents in/out and drops of a finished stage, summed over its sources' part stats."""
-    stage_dir = layout.stage_dir(stage)
-    outcomes = []
-    for source_dir in storage.subfolders(stage_dir):
-        if storage.name(source_dir).startswith("_"):
-            continue
-        parts = [storage.stem(p) for p in storage.glob(storage.join(source_dir, "_stats", "part-*.json"))]
-        outcomes.append(collect_outcome(stage, source_dir, parts))
-    return merge_outcomes(stage, stage_dir, outcomes)
+    outcomes = [collect_outcome(stage, folder.path, sorted(done_parts(folder.path))) for folder in layout.stage_folders(stage)]
+    return merge_outcomes(stage, layout.stage_dir(stage), outcomes)
 
 
 def drop_rate(layout: DataLayout, stage: str) -> float:

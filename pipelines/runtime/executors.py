@@ -15,13 +15,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from datatrove.pipeline.base import PipelineStep
+from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt
 
+from pipelines.config_file import StrictModel, expect_kind, read_yaml, validate
 from pipelines.runtime.runner import (
     ExecutorFactory,
     FileStageStep,
@@ -32,10 +32,10 @@ from pipelines.runtime.worker_processes import START_METHODS
 
 ExecutorKind = Literal["local", "ray", "slurm"]
 EXECUTOR_KINDS: tuple[str, ...] = ("local", "ray", "slurm")
+StartMethod = Literal[START_METHODS]
 
 
-@dataclass(frozen=True)
-class RayOptions:
+class RayOptions(StrictModel):
     """How stages run on Ray.
 
     ``address`` None starts a Ray instance on this machine for this process (``num_cpus`` CPUs,
@@ -43,13 +43,12 @@ class RayOptions:
     "ray://head:10001" connects to a remote cluster through Ray Client."""
 
     address: str | None = None
-    num_cpus: int | None = None
-    cpus_per_task: int = 1
-    mem_per_cpu_gb: float = 2.0
+    num_cpus: PositiveInt | None = None
+    cpus_per_task: PositiveInt = 1
+    mem_per_cpu_gb: PositiveFloat = 2.0
 
 
-@dataclass(frozen=True)
-class SlurmOptions:
+class SlurmOptions(StrictModel):
     """How stages run as Slurm job arrays (one array task per datatrove task).
 
     ``env_command`` runs in the job before the pipeline; None activates the virtual environment
@@ -59,69 +58,39 @@ class SlurmOptions:
 
     partition: str = "cpu"
     time: str = "24:00:00"
-    cpus_per_task: int = 1
-    mem_per_cpu_gb: int = 2
+    cpus_per_task: PositiveInt = 1
+    mem_per_cpu_gb: PositiveInt = 2
     job_name: str = "seamix"
     qos: str = ""
     env_command: str | None = None
-    sbatch_args: dict[str, str] = field(default_factory=dict)
-    poll_seconds: float = 30.0
+    sbatch_args: dict[str, str] = Field(default_factory=dict)
+    poll_seconds: NonNegativeFloat = 30.0
 
 
-@dataclass(frozen=True)
-class ExecutorConfig:
+class ExecutorConfig(StrictModel):
     """The executor kind, how many tasks a stage is split into, and the kind's options.
 
     ``start_method`` is how the local kind starts its worker processes (fork, forkserver, spawn;
     None: fork on Linux, forkserver elsewhere)."""
 
     kind: ExecutorKind = "local"
-    workers: int = 1
-    start_method: str | None = None
-    ray: RayOptions = field(default_factory=RayOptions)
-    slurm: SlurmOptions = field(default_factory=SlurmOptions)
-
-    def __post_init__(self) -> None:
-        if self.kind not in EXECUTOR_KINDS:
-            raise ValueError(f"executor kind {self.kind!r} is not one of {', '.join(EXECUTOR_KINDS)}")
-        if self.workers < 1:
-            raise ValueError(f"executor workers must be >= 1, got {self.workers}")
-        if self.start_method is not None and self.start_method not in START_METHODS:
-            raise ValueError(f"executor start_method {self.start_method!r} is not one of {', '.join(START_METHODS)}")
+    workers: PositiveInt = 1
+    start_method: StartMethod | None = None
+    ray: RayOptions = Field(default_factory=RayOptions)
+    slurm: SlurmOptions = Field(default_factory=SlurmOptions)
 
 
 def load_executor_config(
     path: str | Path | None = None, kind: str | None = None, workers: int | None = None
 ) -> ExecutorConfig:
     """The executor settings of YAML file ``path`` (keys: kind, workers, start_method, ray: {...}, slurm: {...}),
-    with ``kind`` and ``workers`` overriding the file when given."""
-    config = ExecutorConfig()
-    if path is not None:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected a mapping of executor settings, got {type(data).__name__}")
-        config = _build(ExecutorConfig, data, str(path))
-    overrides = {k: v for k, v in (("kind", kind), ("workers", workers)) if v is not None}
-    return replace(config, **overrides) if overrides else config
-
-
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
-    """``cls(**data)``, building the nested ray/slurm options, with errors naming the file and key."""
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValueError(f"{where}: unknown executor setting(s) {unknown}; known: {sorted(known)}")
-    values = dict(data)
-    if cls is ExecutorConfig:
-        for key, options_cls in (("ray", RayOptions), ("slurm", SlurmOptions)):
-            if key in values:
-                if not isinstance(values[key], dict):
-                    raise ValueError(f"{where}: {key} must be a mapping, got {values[key]!r}")
-                values[key] = _build(options_cls, values[key], f"{where}: {key}")
-    try:
-        return cls(**values)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{where}: {exc}") from exc
+    with ``kind`` and ``workers`` overriding the file when given; errors are ConfigErrors naming file and field."""
+    data = (read_yaml(path) or {}) if path is not None else {}
+    expect_kind(data, path, "executor")
+    overrides = {key: value for key, value in (("kind", kind), ("workers", workers)) if value is not None}
+    if isinstance(data, dict):
+        data = {**data, **overrides}
+    return validate(ExecutorConfig, data, str(path) if path is not None else "executor settings")
 
 
 def executor_factory(config: ExecutorConfig) -> ExecutorFactory:

@@ -6,9 +6,13 @@ a datatrove ``PipelineStep`` whose ``run(data, rank, world_size)`` handles the f
 rank, so any datatrove executor (local multiprocess, Slurm, Ray) can scale it out.
 
 Crash safety: each part is written under a temp name and renamed (on an object store: uploaded
-whole under its final key); its stats file is written last and marks the part done. A re-run skips done parts and redoes the rest. A stage folder
-remembers the fingerprint of the config and inputs it was built from; when it changes the
-folder is wiped instead of silently reusing stale parts.
+whole under its final key); its stats file is written last and marks the part done. The marker
+records the size and xxh3-128 checksum of each file of the part; a re-run skips the done parts
+whose files still match and redoes the rest (a truncated or altered part is redone, with a
+warning naming it). A stage folder remembers the fingerprint of the config and inputs it was
+built from; when it changes the folder is wiped instead of silently reusing stale parts. The
+fingerprint names inputs under the data root by their path relative to the stage folder and by
+the checksum their own done marker records, so a copied or moved data root resumes as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import logging
 import os
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -31,12 +37,16 @@ from pipelines.runtime.worker_processes import (
     default_signals_in_forked_workers,
 )
 from pipelines.schema import DROP_SCHEMA
+from pipelines.storage.checksums import FAST_CHECKSUM, file_digest
+from pipelines.storage.layout import StageFolder
 from pipelines.storage.parquet_io import (
     AtomicParquetWriter,
     read_table,
     write_json_atomic,
     write_table_atomic,
 )
+
+log = logging.getLogger(__name__)
 
 
 class FileTask(Protocol):
@@ -129,9 +139,10 @@ class FileStageStep(PipelineStep):
             errors = ErrorLog()
             stats = {"in_path": item.in_path, "docs_in": 0, "docs_out": 0, "dropped": {}}
             dropped_ids: list[str] = []
+            kept_name, drop_name = f"{item.part}.parquet", f"_dropped/{item.part}.parquet"
             with (
-                AtomicParquetWriter(storage.join(self.out_dir, f"{item.part}.parquet")) as kept_out,
-                AtomicParquetWriter(storage.join(self.out_dir, "_dropped", f"{item.part}.parquet"), DROP_SCHEMA) as drop_out,
+                AtomicParquetWriter(storage.join(self.out_dir, kept_name)) as kept_out,
+                AtomicParquetWriter(storage.join(self.out_dir, drop_name), DROP_SCHEMA) as drop_out,
             ):
                 for kept, dropped in self.task.process(item, errors):
                     kept_out.write(kept)
@@ -142,8 +153,10 @@ class FileStageStep(PipelineStep):
                         stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
                     if self.keep_dropped_text:
                         dropped_ids += dropped.column("id").to_pylist()
-            if dropped_ids:
-                _write_dropped_text(item.in_path, dropped_ids, storage.join(self.out_dir, "_dropped_text", f"{item.part}.parquet"))
+            stats["files"] = {kept_name: kept_out.digest, drop_name: drop_out.digest}
+            if dropped_ids and item.in_path.endswith(".parquet"):
+                text_name = f"_dropped_text/{item.part}.parquet"
+                stats["files"][text_name] = _write_dropped_text(item.in_path, dropped_ids, storage.join(self.out_dir, text_name))
             stats["errors"] = errors.to_dict()
             write_json_atomic(stats, stats_path(self.out_dir, item.part))
             self.stat_update("docs_out", value=stats["docs_out"])
@@ -205,14 +218,14 @@ def run_file_stage(
     With ``keep_dropped_text`` the id and text of every dropped document are also kept aside in
     ``_dropped_text/`` (read back from the part's Parquet input) for inspection."""
     out_dir = str(out_dir)
-    fingerprint = f"{_fingerprint(task, items)}|keep_dropped_text={keep_dropped_text}"
+    fingerprint = f"{_fingerprint(task, items, out_dir)}|keep_dropped_text={keep_dropped_text}"
     _reset_if_stale(out_dir, fingerprint)
-    done = done_parts(out_dir)
+    done = intact_parts(out_dir, task.name)
     todo = [item for item in items if item.part not in done]
     if todo:
         tasks = max(1, min(workers, len(todo)))
         step = FileStageStep(task, with_local_sizes(todo), out_dir, keep_dropped_text)
-        logging_dir = storage.join(out_dir, "_logs")
+        logging_dir = StageFolder(out_dir).logs
         if executor_factory is None:
             executor = local_executor([step], tasks, logging_dir, workers=workers)
         else:
@@ -224,13 +237,14 @@ def run_file_stage(
 
 def collect_outcome(stage: str, out_dir: str, parts: list[str]) -> StageOutcome:
     """Sum the per-part stats files of a finished stage."""
-    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[storage.join(out_dir, f"{p}.parquet") for p in parts])
+    folder = StageFolder(out_dir)
+    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[folder.part(p) for p in parts])
     done = done_parts(out_dir)
     for part in parts:
         path = stats_path(out_dir, part)
         if part not in done:
             raise RuntimeError(f"stage {stage}: part {part} did not finish (no {path})")
-        stats = json.loads(storage.read_text(path))
+        stats = part_stats(out_dir, part)
         outcome.add(stats["docs_in"], stats["docs_out"], stats["dropped"], ErrorLog.from_dict(stats["errors"]))
     return outcome
 
@@ -244,12 +258,11 @@ def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> St
     return merged
 
 
-def _write_dropped_text(in_path: str, ids: list[str], path: str) -> None:
-    """Copy id and text of the dropped ``ids`` from a Parquet input (other inputs have no text column yet)."""
-    if not in_path.endswith(".parquet"):
-        return
+def _write_dropped_text(in_path: str, ids: list[str], path: str) -> dict[str, int | str]:
+    """Copy id and text of the dropped ``ids`` from a Parquet input (other inputs have no text column
+    yet); return the written file's digest."""
     table = read_table(in_path, columns=["id", "text"], filters=[("id", "in", ids)])
-    write_table_atomic(table, path)
+    return write_table_atomic(table, path)
 
 
 def part_done(out_dir: str, part: str) -> bool:
@@ -259,27 +272,83 @@ def part_done(out_dir: str, part: str) -> bool:
 
 def done_parts(out_dir: str) -> set[str]:
     """Names of the parts of ``out_dir`` that are done, from one listing of its ``_stats`` folder."""
-    folder = storage.join(out_dir, "_stats")
-    return {rel[: -len(".json")] for rel in storage.relative_files(folder) if rel.endswith(".json")}
+    return {rel[: -len(".json")] for rel in storage.relative_files(StageFolder(out_dir).stats_dir) if rel.endswith(".json")}
+
+
+def intact_parts(out_dir: str, stage: str) -> set[str]:
+    """The done parts of ``out_dir`` whose files still have the size and checksum their marker
+    records. A part that no longer matches (truncated, altered, missing, or a marker without
+    checksums) loses its marker, with a warning naming the file, so that it is redone."""
+    intact = set()
+    for part in sorted(done_parts(out_dir)):
+        marker = stats_path(out_dir, part)
+        problem = _part_mismatch(out_dir, json.loads(storage.read_text(marker)))
+        if problem is None:
+            intact.add(part)
+            continue
+        log.warning("stage %s: part %s is damaged (%s); redoing it", stage, part, problem)
+        storage.remove(marker, inside=out_dir)
+    return intact
+
+
+def _part_mismatch(out_dir: str, stats: dict) -> str | None:
+    """Why the files of a done part do not match its marker, or None when they all do."""
+    files = stats.get("files")
+    if not files:
+        return "its done marker records no checksums"
+    for name, recorded in sorted(files.items()):
+        path = storage.join(out_dir, name)
+        if not storage.isfile(path):
+            return f"{path} is missing"
+        found_size = storage.size(path)
+        if found_size != recorded["size"]:
+            return f"{path} has {found_size:,} bytes, its done marker records {recorded['size']:,}"
+        if file_digest(path)[FAST_CHECKSUM] != recorded[FAST_CHECKSUM]:
+            return f"{path} does not match the {FAST_CHECKSUM} checksum in its done marker"
+    return None
+
+
+def part_stats(out_dir: str, part: str) -> dict:
+    """The stats (done marker) of a done part: in_path, docs_in, docs_out, dropped, files, errors."""
+    return json.loads(storage.read_text(stats_path(out_dir, part)))
 
 
 def stats_path(out_dir: str, part: str) -> str:
     """The part's stats JSON, written last: its presence marks the part done."""
-    return storage.join(out_dir, "_stats", f"{part}.json")
+    return StageFolder(out_dir).stats(part)
 
 
-def _fingerprint(task: FileTask, items: list[WorkItem]) -> str:
+def _fingerprint(task: FileTask, items: list[WorkItem], out_dir: str) -> str:
     digest = hashlib.sha256(task.fingerprint().encode())
     for item in items:
-        state = storage.file_state(item.in_path)  # None for remote files: name only
-        digest.update(("|".join([item.in_path, item.part, *map(str, state or ())]) + "\n").encode())
+        digest.update(f"{_input_identity(item.in_path, out_dir)}|{item.part}\n".encode())
     return digest.hexdigest()
 
 
+def _input_identity(in_path: str, out_dir: str) -> str:
+    """How an input enters a fingerprint. A part of another stage (it has a done marker with
+    checksums): its path relative to ``out_dir`` and its recorded checksum, which survive copying or
+    moving the data root. Any other file: its path, size and modification time (remote: path only)."""
+    marker = stats_path(storage.parent(in_path), storage.stem(in_path))
+    if storage.isfile(marker):
+        recorded = json.loads(storage.read_text(marker)).get("files", {}).get(storage.name(in_path))
+        if recorded:
+            return f"{_relative(in_path, out_dir)}|{recorded[FAST_CHECKSUM]}"
+    state = storage.file_state(in_path)  # None for remote files: name only
+    return "|".join([in_path, *map(str, state or ())])
+
+
+def _relative(path: str, start: str) -> str:
+    """``path`` relative to ``start`` (both local, or both URLs)."""
+    if storage.is_remote(path):
+        return posixpath.relpath(path.split("://", 1)[1], start.split("://", 1)[1])
+    return os.path.relpath(storage.local_path(path), storage.local_path(start))
+
+
 def _reset_if_stale(out_dir: str, fingerprint: str) -> None:
-    marker = storage.join(out_dir, "_fingerprint")
+    marker = StageFolder(out_dir).fingerprint
     if storage.isfile(marker) and storage.read_text(marker).strip() == fingerprint:
         return
-    storage.remove_tree(out_dir)
+    storage.remove_tree(out_dir, inside=storage.parent(out_dir))  # a stage folder is owned by the folder above it
     storage.makedirs(out_dir)
     storage.write_text(fingerprint + "\n", marker)

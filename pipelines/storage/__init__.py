@@ -144,8 +144,32 @@ def makedirs(path: str) -> None:
         os.makedirs(local_path(path), exist_ok=True)
 
 
-def remove(path: str) -> None:
-    """Delete the file at ``path`` if there is one."""
+class OutsideFolderError(ValueError):
+    """A removal was asked for a path that does not lie strictly inside the folder that owns it."""
+
+
+def is_strictly_inside(path: str, folder: str) -> bool:
+    """True when ``path`` lies under ``folder`` and is not ``folder`` itself, after resolving ``.``,
+    ``..`` and (locally) symbolic links; URLs must share the scheme."""
+    if is_remote(path) or is_remote(folder):
+        if not (is_remote(path) and is_remote(folder)):
+            return False
+        (scheme, rest), (folder_scheme, folder_rest) = str(path).split("://", 1), str(folder).split("://", 1)
+        inner, outer = posixpath.normpath(rest), posixpath.normpath(folder_rest)
+        return scheme == folder_scheme and outer not in (".", "/") and inner.startswith(outer.rstrip("/") + "/")
+    inner, outer = Path(os.path.realpath(local_path(path))), Path(os.path.realpath(local_path(folder)))
+    return inner != outer and inner.is_relative_to(outer)
+
+
+def _check_inside(path: str, folder: str) -> None:
+    """Raise OutsideFolderError unless ``path`` lies strictly inside ``folder``."""
+    if not is_strictly_inside(path, folder):
+        raise OutsideFolderError(f"refusing to remove {path}: it is not strictly inside {folder}, the folder that owns it")
+
+
+def remove(path: str, *, inside: str) -> None:
+    """Delete the file at ``path`` if there is one; ``path`` must lie strictly inside ``inside``."""
+    _check_inside(path, inside)
     if not is_remote(path):
         Path(local_path(path)).unlink(missing_ok=True)
         return
@@ -154,8 +178,10 @@ def remove(path: str) -> None:
         fs.rm_file(target)
 
 
-def remove_tree(path: str) -> None:
-    """Delete the folder (key prefix) ``path`` with everything under it, if it exists."""
+def remove_tree(path: str, *, inside: str) -> None:
+    """Delete the folder (key prefix) ``path`` with everything under it, if it exists; ``path``
+    must lie strictly inside ``inside``."""
+    _check_inside(path, inside)
     if not is_remote(path):
         if os.path.exists(local_path(path)):
             shutil.rmtree(local_path(path))
@@ -163,6 +189,11 @@ def remove_tree(path: str) -> None:
     fs, target = filesystem(path)
     if fs.exists(target):
         fs.rm(target, recursive=True)
+
+
+def parent(path: str) -> str:
+    """The folder ``path`` is written in (its literal parent, before any ``..`` is resolved)."""
+    return posixpath.dirname(str(path).rstrip("/")) if is_remote(path) else os.path.dirname(local_path(path).rstrip(os.sep))
 
 
 def find(folder: str) -> list[str]:
@@ -303,3 +334,8 @@ class AtomicFile:
             self.commit()
         else:
             self.discard()
+
+
+def cache_dir() -> Path:
+    """Root of seamix's local cache (tokenizers, catalogs of remote roots): ``$SEAMIX_CACHE`` or ``~/.cache/seamix``."""
+    return Path(os.environ.get("SEAMIX_CACHE", Path.home() / ".cache" / "seamix"))

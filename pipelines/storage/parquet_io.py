@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import storage
+from pipelines.storage.checksums import file_digest
 
 
-def write_table_atomic(table: pa.Table, path: str | Path) -> None:
-    """Write ``table`` to ``path`` with zstd; readers never see a half-written file."""
+def write_table_atomic(table: pa.Table, path: str | Path) -> dict[str, int | str]:
+    """Write ``table`` to ``path`` with zstd; readers never see a half-written file. Returns the
+    file's size and checksum (:func:`file_digest`)."""
     with storage.AtomicFile(path) as out:
         pq.write_table(table, out.local, compression="zstd", write_statistics=True)
+        return file_digest(out.local)
 
 
 def write_json_atomic(data: dict, path: str | Path) -> None:
@@ -26,7 +30,8 @@ def write_json_atomic(data: dict, path: str | Path) -> None:
 def read_table(path: str | Path, **kwargs) -> pa.Table:
     """``pq.read_table`` for a local path or URL (``columns``, ``filters``, ... passed on)."""
     target, fs = storage.arrow_path(str(path))
-    return pq.read_table(target, filesystem=fs, **kwargs)
+    with naming_damage(str(path)):
+        return pq.read_table(target, filesystem=fs, **kwargs)
 
 
 def read_schema(path: str | Path) -> pa.Schema:
@@ -38,7 +43,8 @@ def read_schema(path: str | Path) -> pa.Schema:
 def parquet_file(path: str | Path) -> pq.ParquetFile:
     """A ``pq.ParquetFile`` (streaming reader) of a local path or URL."""
     target, fs = storage.arrow_path(str(path))
-    return pq.ParquetFile(target, filesystem=fs)
+    with naming_damage(str(path)):
+        return pq.ParquetFile(target, filesystem=fs)
 
 
 def parquet_parts(folder: str | Path) -> list[str]:
@@ -50,13 +56,15 @@ class AtomicParquetWriter:
     """Stream tables into one zstd Parquet file that appears under its final name only on success.
 
     The schema is ``schema`` or that of the first table written; a file that received no table
-    at all is still written (with a lone ``id`` column) so that every part exists."""
+    at all is still written (with a lone ``id`` column) so that every part exists. After a
+    successful exit ``digest`` holds the file's size and checksum (:func:`file_digest`)."""
 
     def __init__(self, path: str | Path, schema: pa.Schema | None = None):
         self.path = str(path)
         self.schema = schema
         self._out: storage.AtomicFile | None = None
         self._writer: pq.ParquetWriter | None = None
+        self.digest: dict[str, int | str] | None = None
 
     def write(self, table: pa.Table) -> None:
         """Append ``table`` (cast to the file's schema)."""
@@ -81,6 +89,7 @@ class AtomicParquetWriter:
         if self._out is None:
             return
         if exc_type is None:
+            self.digest = file_digest(self._out.local)
             self._out.commit()
         else:
             self._out.discard()
@@ -96,5 +105,26 @@ def iter_tables(path: str, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
     if parquet.metadata.num_rows == 0:
         yield parquet.schema_arrow.empty_table()
         return
-    for batch in parquet.iter_batches(batch_size=batch_rows):
-        yield pa.Table.from_batches([batch])
+    with naming_damage(path):
+        for batch in parquet.iter_batches(batch_size=batch_rows):
+            yield pa.Table.from_batches([batch])
+
+
+@contextmanager
+def naming_damage(path: str) -> Iterator[None]:
+    """Turn Arrow's errors on an unreadable Parquet file (often without a file name) into CorruptPartError."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise
+    except (pa.ArrowException, OSError) as exc:
+        raise CorruptPartError(path, exc) from exc
+
+
+class CorruptPartError(ValueError):
+    """A Parquet part under the data root cannot be read; the message names it."""
+
+    def __init__(self, path: str, cause: Exception):
+        super().__init__(f"{path}: damaged or truncated Parquet part ({cause}); rerun the stage that wrote it "
+                         "(its done marker no longer matches, so the part is redone) or delete the file")
+        self.path = path

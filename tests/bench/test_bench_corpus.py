@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+from eval.realdata import REALDATA
+
 pytestmark = pytest.mark.integration
 
 if not (REALDATA / "warc").is_dir():

@@ -12,12 +12,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from eval.realdata import REALDATA as SHARED_REALDATA
 from pipelines.dedup.apply import apply_dedup
 from pipelines.dedup.clusters import find_duplicates
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signatures import write_signatures
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "dedup"
+REALDATA = SHARED_REALDATA / "dedup"
 
 pytestmark = [
     pytest.mark.integration,

@@ -19,6 +19,7 @@ from cc_fixtures import (
     write_warc,
 )
 
+from eval.realdata import REALDATA as SHARED_REALDATA
 from pipelines.ingest.commoncrawl.index import (
     WORK_LIST_SCHEMA,
     build_work_list,
@@ -39,7 +40,7 @@ from pipelines.ingest.warc import read_warc, response_fields
 from pipelines.langid.languages import BY_CODE
 from pipelines.runtime.problems import ErrorLog
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+REALDATA = SHARED_REALDATA
 
 CRAWLS = {"CC-MAIN-2024-10": 3, "CC-MAIN-2023-50": 1}  # crawl -> number of WARC files
 LANGS = ["tha,eng", "eng,tha", "msa", "tgl,eng", "zho", "vie", "fra", None, "ind", "lao,tha", "mya", "khm"]
@@ -260,9 +261,9 @@ def test_cc_index_source_from_yaml_runs_through_the_reader_registry(corpus, tmp_
     assert len(docs) == work_list.records and {d["dump"] for d in docs} == {"CC-MAIN-2024-10"}
     bad = dict(entry, options={"selection": {"languages": ["th"], "sample_fraction": 2}})
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump({"sources": [bad]}), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"field 'options': selection: 'sample_fraction' must be in \(0, 1\]"):
+    with pytest.raises(ValueError, match=r"field 'options': field 'selection': 'sample_fraction' must be in \(0, 1\]"):
         load_sources(tmp_path / "bad.yaml")
-    with pytest.raises(ValueError, match="unknown option"):
+    with pytest.raises(ValueError, match="field .base_ulr.: unknown field"):
         SourceConfig(name="x", kind="cc-index", paths=("wl",), options={"base_ulr": "http://x/"})
 
 

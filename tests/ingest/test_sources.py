@@ -6,6 +6,7 @@ import gzip
 import http.server
 import json
 import random
+import re
 import threading
 import uuid
 from pathlib import Path
@@ -98,6 +99,26 @@ def test_load_sources_bad_entry_names_file_entry_and_field(tmp_path: Path, entry
         load_sources(config)
     message = str(info.value)
     assert str(config) in message and "sources[1]" in message and field in message
+
+
+def test_source_config_is_hashable_picklable_and_keeps_its_fingerprint_repr() -> None:
+    """It travels to datatrove workers, and the ingest stage fingerprints its repr."""
+    import pickle
+
+    source = SourceConfig(name="pq", kind="parquet", paths="a.parquet", columns={"id": "key"}, language="th")
+    assert pickle.loads(pickle.dumps(source)) == source and hash(source) == hash(pickle.loads(pickle.dumps(source)))
+    assert repr(source) == ("SourceConfig(name='pq', kind='parquet', paths=('a.parquet',), language='tha_Thai', "
+                            "mix_source='pq', columns={'text': 'text', 'id': 'key'}, crawl=None, options={})")
+
+
+@pytest.mark.parametrize("name", ["../x", "/tmp/x", "..", "."])
+def test_source_names_that_are_paths_are_rejected_at_load(tmp_path: Path, name: str) -> None:
+    """A source named '..' used to delete <root>/curate and '.' a whole stage folder."""
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"sources:\n  - {{name: ok, kind: warc, paths: x}}\n  - {{name: '{name}', kind: warc, paths: x}}\n")
+    with pytest.raises(ValueError, match=rf"sources.yaml: sources\[1\] \(name '{re.escape(name)}'\): field 'name': "
+                                          rf"'{re.escape(name)}' is not a valid name"):
+        load_sources(config)
 
 
 def test_list_input_files_walks_folders_and_expands_globs(tmp_path: Path) -> None:

@@ -11,13 +11,14 @@ import pyarrow as pa
 import pytest
 from test_sources import LoopbackFileServer
 
+from eval.realdata import REALDATA as SHARED_REALDATA
 from pipelines.extract.html import extract_batch
 from pipelines.ingest.config import SourceConfig
 from pipelines.ingest.readers import read_documents
 from pipelines.runtime.problems import ErrorLog
 from pipelines.schema import INGEST_SCHEMA
 
-WARC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "warc"
+WARC_DIR = SHARED_REALDATA / "warc"
 
 pytestmark = [
     pytest.mark.integration,

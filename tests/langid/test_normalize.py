@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
+from eval.realdata import REALDATA as SHARED_REALDATA
 from pipelines.langid.normalize import (
     normalize_text,
     zawgyi_converter,
     zawgyi_probability,
 )
 
-ZAWGYI_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "multilingual" / "myanmar_zawgyi"
+ZAWGYI_DIR = SHARED_REALDATA / "multilingual" / "myanmar_zawgyi"
 
 
 def test_zero_width_characters_and_soft_hyphen_are_removed():

@@ -81,6 +81,17 @@ def test_row_errors_name_file_row_and_field(tmp_path, row_change, field):
     assert field in message
 
 
+@pytest.mark.parametrize("name", ["../x", "/tmp/x", "..", "."])
+def test_mix_names_and_row_ids_that_are_paths_are_rejected_at_load(tmp_path, name):
+    """A mix named '../x' used to write plan, shards and manifest outside the data root."""
+    message = error_of(tmp_path, base_spec(name=name))
+    assert message.startswith(f"{tmp_path / 'mix.yaml'}: field 'name': {name!r} is not a valid name")
+    spec = base_spec()
+    spec["rows"][1]["id"] = name
+    message = error_of(tmp_path, spec)
+    assert message.startswith(f"{tmp_path / 'mix.yaml'}: rows[1] (id {name!r}): field 'id': {name!r} is not a valid name")
+
+
 def test_weights_must_add_up_to_one(tmp_path):
     spec = base_spec(rows=[{"id": "sea", "languages": ["th", "vi"], "source": "web", "tokens": 1000,
                             "weights": {"th": 0.5, "vi": 0.6}}])

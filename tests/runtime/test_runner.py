@@ -147,3 +147,20 @@ def test_tasks_get_about_equal_bytes_and_every_item_once():
     assert ranks[0] == sorted(ranks[0], key=items.index), "a task keeps the items' order"
     unsized = [WorkItem(f"f{i}", f"src/part-{i:05d}") for i in range(5)]
     assert [item.in_path for item in rank_items(unsized, 1, 2)] == ["f1", "f3"]
+
+
+@pytest.mark.parametrize("source", ["..", "."])
+def test_a_stage_reset_never_removes_outside_its_folder(tmp_path, source):
+    """A source named '..' used to delete curate/ (every stage), '.' the whole stage folder."""
+    from pipelines.storage import OutsideFolderError
+
+    stage = tmp_path / "curate" / "ingest"
+    (stage / "other-source").mkdir(parents=True)
+    (stage / "other-source" / "part-00000.parquet").write_text("keep")
+    (tmp_path / "curate" / "langid").mkdir()
+    (tmp_path / "curate" / "langid" / "sentinel.txt").write_text("keep")
+    out_dir = f"{stage}/{source}"
+    with pytest.raises(OutsideFolderError, match=f"refusing to remove {out_dir}: it is not strictly inside {stage}"):
+        run_file_stage(DropOddTask(str(tmp_path)), _inputs(tmp_path), out_dir)
+    assert (stage / "other-source" / "part-00000.parquet").read_text() == "keep"
+    assert (tmp_path / "curate" / "langid" / "sentinel.txt").read_text() == "keep"

@@ -127,14 +127,16 @@ def test_s3_data_root_runs_everything_in_the_bucket(s3_env, tmp_path: Path, monk
     assert query(layout, "SELECT sum(tokens_gemma3) AS t FROM mix_shards").column("t")[0].as_py() == manifest["totals"]["tokens"]
     assert query(layout, "SELECT count(*) AS n FROM stage_parts WHERE stage = 'tokens'").column("n")[0].as_py() >= 2
 
-    # resume: a part whose done marker is there is skipped, one without it is redone
+    # resume: a part without its done marker is redone, and so is one whose file no longer matches its marker
     quality = f"{BUCKET}/runs/root/curate/quality/pile"
+    intact = fs.info(f"{quality}/_stats/part-00002.json")["LastModified"]
     fs.rm_file(f"{quality}/part-00001.parquet")
     fs.rm_file(f"{quality}/_stats/part-00000.json")
     config = CurateConfig(sources_file=str(sources), data_root=ROOT, tokenizers=("gemma3",))
     outcome = run_curate_stage("quality", config).outcome
     assert fs.exists(f"{quality}/_stats/part-00000.json")
-    assert not fs.exists(f"{quality}/part-00001.parquet")
+    assert fs.exists(f"{quality}/part-00001.parquet")
+    assert fs.info(f"{quality}/_stats/part-00002.json")["LastModified"] == intact
     assert outcome.docs_in == sum(json.loads(storage.read_text(p))["docs_in"]
                                   for p in storage.glob(f"s3://{quality}/_stats/part-*.json"))
 

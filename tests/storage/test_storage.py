@@ -41,11 +41,41 @@ def test_listing_reading_and_removing_agree_on_local_and_remote_roots(root: str)
     assert storage.isfile(storage.join(root, "a", "part-00000.parquet"))
     assert not storage.isfile(storage.join(root, "a"))
 
-    storage.remove(storage.join(root, "a", "part-00001.parquet"))
-    storage.remove(storage.join(root, "a", "missing.parquet"))
-    storage.remove_tree(storage.join(root, "b"))
+    storage.remove(storage.join(root, "a", "part-00001.parquet"), inside=root)
+    storage.remove(storage.join(root, "a", "missing.parquet"), inside=storage.join(root, "a"))
+    storage.remove_tree(storage.join(root, "b"), inside=root)
     assert _relative(root, storage.find(root)) == [
         "a/_dropped/part-00000.parquet", "a/_stats/src/part-00000.json", "a/part-00000.parquet"]
+
+
+@pytest.mark.parametrize(("target", "owner"), [
+    ("x/../sentinel.txt", "x"),        # '..' climbs out of the owner
+    ("x/..", "x"),                     # a source named '..': the owner's parent
+    ("x/.", "x"),                      # a source named '.': the owner itself
+    ("x", "x"),
+    ("sentinel.txt", "x"),             # a sibling of the owner
+    ("xy/sentinel.txt", "x"),          # a prefix that is not a folder boundary
+])
+def test_nothing_outside_the_owning_folder_can_be_removed(root: str, target: str, owner: str) -> None:
+    for sentinel in ("sentinel.txt", "x/keep.txt", "xy/sentinel.txt"):
+        storage.write_text("keep", storage.join(root, sentinel))
+    path, folder = storage.join(root, *target.split("/")), storage.join(root, owner)
+    with pytest.raises(storage.OutsideFolderError, match=f"refusing to remove {path}: it is not strictly inside {folder}"):
+        storage.remove(path, inside=folder)
+    with pytest.raises(storage.OutsideFolderError, match="refusing to remove"):
+        storage.remove_tree(path, inside=folder)
+    assert _relative(root, storage.find(root)) == ["sentinel.txt", "x/keep.txt", "xy/sentinel.txt"]
+
+
+def test_a_symlink_out_of_the_owning_folder_is_not_followed_for_removal(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "data").mkdir(parents=True)
+    (outside / "data" / "sentinel.txt").write_text("keep")
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "link").symlink_to(outside / "data")
+    with pytest.raises(storage.OutsideFolderError):
+        storage.remove_tree(str(tmp_path / "root" / "link"), inside=str(tmp_path / "root"))
+    assert (outside / "data" / "sentinel.txt").read_text() == "keep"
 
 
 def test_a_failed_writer_publishes_nothing_and_leaves_no_temp_file(root: str, tmp_path: Path,

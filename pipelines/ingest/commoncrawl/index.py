@@ -96,7 +96,7 @@ def build_work_list(
     if reused is not None:
         return reused
     for stale in [*out.glob("crawl=*/chunk-*.parquet"), out / MANIFEST]:
-        stale.unlink(missing_ok=True)
+        storage.remove(str(stale), inside=str(out))
     chunks: list[str] = []
     records = total_bytes = 0
     for crawl, crawl_files in files.items():

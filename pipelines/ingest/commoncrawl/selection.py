@@ -71,7 +71,7 @@ class CcIndexSelection:
     def __post_init__(self) -> None:
         languages = (self.languages,) if isinstance(self.languages, str) else tuple(self.languages)
         if not languages:
-            raise ValueError("selection: 'languages' must name at least one language")
+            raise ValueError("'languages' must name at least one language")
         codes = tuple(dict.fromkeys(canonical(str(alias)) for alias in languages))
         object.__setattr__(self, "languages", codes)
         object.__setattr__(self, "index_codes", {c: lang for lang in codes for c in INDEX_CODES[lang]})
@@ -80,16 +80,16 @@ class CcIndexSelection:
             crawl_date(crawl)
         object.__setattr__(self, "crawls", crawls)
         if crawls and self.date_range:
-            raise ValueError("selection: give either 'crawls' or 'date_range', not both")
+            raise ValueError("give either 'crawls' or 'date_range', not both")
         if self.date_range is not None:
             if len(self.date_range) != 2:
-                raise ValueError(f"selection: 'date_range' must be [first month, last month], got {self.date_range!r}")
+                raise ValueError(f"'date_range' must be [first month, last month], got {self.date_range!r}")
             first, last = (_month(str(m)) for m in self.date_range)
             if first > last:
-                raise ValueError(f"selection: 'date_range' {self.date_range!r} ends before it starts")
+                raise ValueError(f"'date_range' {self.date_range!r} ends before it starts")
             object.__setattr__(self, "date_range", (str(self.date_range[0]), str(self.date_range[1])))
         if not isinstance(self.sample_fraction, (int, float)) or not 0 < self.sample_fraction <= 1:
-            raise ValueError(f"selection: 'sample_fraction' must be in (0, 1], got {self.sample_fraction!r}")
+            raise ValueError(f"'sample_fraction' must be in (0, 1], got {self.sample_fraction!r}")
         object.__setattr__(self, "sample_fraction", float(self.sample_fraction))
 
     def crawl_ids(self, available: list[str]) -> list[str]:

@@ -1,0 +1,157 @@
+"""Read post-training files (JSON lines, JSON arrays, Parquet; gz/zst; local or fsspec URLs) as CONVERSATION_SCHEMA tables.
+
+The layout is chosen once per file (pipelines.posttrain.formats.file_layout). Bad records
+(malformed JSON, fields the layout needs missing or ill-typed) are logged in the ErrorLog as
+``line N`` (JSON lines, 1-based), ``item N`` (JSON arrays, 0-based) or ``row N`` (Parquet, 0-based)
+and skipped; the rest of the file is kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import zlib
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.ingest.files import file_key, strip_compression
+from pipelines.posttrain.formats import file_layout
+from pipelines.posttrain.layouts import Layout, LayoutError
+from pipelines.posttrain.schema import CONVERSATION_SCHEMA
+from pipelines.posttrain.sources import ChatSource
+from pipelines.runtime.problems import ErrorLog
+from pipelines.storage import open_input
+
+
+def read_conversations(source: ChatSource, path: str, errors: ErrorLog, batch_size: int = 1000) -> Iterator[pa.Table]:
+    """Stream one file of ``source`` as CONVERSATION_SCHEMA tables of at most ``batch_size`` rows.
+    Ids are ``<source>/<record id>``, else ``<source>/<file key>:<line or row>``."""
+    builder = _RowBuilder(source, path, batch_size)
+    records = _parquet_records(path, errors) if strip_compression(path.lower()).endswith(".parquet") else _json_records(path, errors)
+    layout: Layout | None = None
+    for where, number, record in records:
+        if layout is None:
+            try:
+                layout = file_layout(record.keys(), source.format)
+            except ValueError as exc:
+                errors.add(path, where, f"{exc}; file skipped")
+                return
+        try:
+            fields = layout.convert(record)
+        except LayoutError as exc:
+            errors.add(path, where, f"{layout.name} layout: {exc}; record skipped")
+            continue
+        table = builder.add(fields, number)
+        if table is not None:
+            yield table
+    last = builder.flush()
+    if last is not None:
+        yield last
+
+
+class _RowBuilder:
+    """Turns converted records into rows and hands them out as tables of ``batch_size``."""
+
+    def __init__(self, source: ChatSource, path: str, batch_size: int):
+        self.source, self.path, self.batch_size = source, path, batch_size
+        self.key = file_key(source.config, path)
+        self.rows: list[dict] = []
+
+    def add(self, fields: dict, number: int) -> pa.Table | None:
+        rid = fields["record_id"]
+        has_calls = any(m["tool_calls"] for m in fields["messages"])
+        self.rows.append({
+            "id": f"{self.source.name}/{rid if rid is not None else f'{self.key}:{number}'}",
+            "source": self.source.name,
+            "source_file": self.path,
+            "messages": fields["messages"],
+            "tools": fields["tools"],
+            "category": fields["category"] or self.source.category or ("tool-calling" if has_calls else "general"),
+            "language": None,
+            "languages": None,
+            "metadata": fields["metadata"],
+        })
+        return self.flush() if len(self.rows) >= self.batch_size else None
+
+    def flush(self) -> pa.Table | None:
+        if not self.rows:
+            return None
+        table = pa.Table.from_pylist(self.rows, schema=CONVERSATION_SCHEMA)
+        self.rows = []
+        return table
+
+
+def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
+    """``(where, number, record)`` of a JSON-lines file, or of a JSON array file (first byte ``[``)."""
+    line_no = 0
+    try:
+        with open_input(path, compression="infer") as f:
+            stream = io.BufferedReader(f, buffer_size=1 << 16)  # zstd streams lack readline
+            if _starts_with_bracket(stream):
+                yield from _json_array(stream.read(), path, errors)
+                return
+            for line_no, raw in enumerate(stream, start=1):
+                record = _parse_line(raw, path, line_no, errors)
+                if record is not None:
+                    yield f"line {line_no}", line_no, record
+    except (OSError, EOFError, zlib.error) as exc:
+        errors.add(path, f"line {line_no + 1}", f"truncated/corrupt compressed data, stopped reading this file: {exc}")
+
+
+def _starts_with_bracket(stream: io.BufferedReader) -> bool:
+    """True when the first non-whitespace byte of the buffered head is ``[``."""
+    return stream.peek(4096).lstrip()[:1] == b"["
+
+
+def _json_array(data: bytes, path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
+    try:
+        items = json.loads(data.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError as exc:
+        errors.add(path, f"line {exc.lineno}", f"malformed JSON array ({exc.msg} at column {exc.colno}), file skipped")
+        return
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            yield f"item {index}", index, item
+        else:
+            errors.add(path, f"item {index}", f"expected a JSON object, got {type(item).__name__}; item skipped")
+
+
+def _parse_line(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict | None:
+    """The line's JSON object, or None (blank line, or after logging why not)."""
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        errors.add(path, f"line {line_no}", f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
+        line = raw.decode("utf-8", errors="replace")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        errors.add(path, f"line {line_no}", f"malformed JSON ({exc.msg} at column {exc.colno}), line skipped")
+        return None
+    if not isinstance(record, dict):
+        errors.add(path, f"line {line_no}", f"expected a JSON object, got {type(record).__name__}, line skipped")
+        return None
+    return record
+
+
+def _parquet_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
+    """``(where, number, record)`` of every row of a Parquet file, row group by row group."""
+    with open_input(path) as f:
+        try:
+            parquet = pq.ParquetFile(f, page_checksum_verification=True)
+        except (OSError, pa.ArrowException) as exc:
+            errors.add(path, "file", f"not a readable Parquet file: {exc}")
+            return
+        row = 0
+        for group in range(parquet.num_row_groups):
+            try:
+                records = parquet.read_row_group(group).to_pylist()
+            except (OSError, pa.ArrowException) as exc:
+                errors.add(path, f"row group {group}", f"unreadable row group, skipped: {exc}")
+                records = []
+            for offset, record in enumerate(records):
+                yield f"row {row + offset}", row + offset, record
+            row += parquet.metadata.row_group(group).num_rows

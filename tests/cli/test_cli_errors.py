@@ -1,0 +1,98 @@
+"""User errors on the command line: one or two lines naming file, row and field, exit 2, no traceback
+(--debug shows it); config files are checked before the first stage; bugs still raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines import cli
+from pipelines.config_file import ConfigError
+
+PROJECT = Path(__file__).resolve().parents[2]
+SOURCES = str(PROJECT / "sources" / "demo.yaml")
+
+
+def bad_mix(tmp_path: Path) -> str:
+    spec = yaml.safe_load((PROJECT / "mixes" / "demo.yaml").read_text())
+    spec["rows"][3]["tokens"] = "3k"
+    path = tmp_path / "bad-mix.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return str(path)
+
+
+def user_error(capsys, argv: list[str]) -> str:
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and len(captured.err.strip().splitlines()) <= 2
+    return captured.err
+
+
+def test_run_checks_the_mix_spec_before_the_first_stage(tmp_path, capsys):
+    """The mix spec used to be read only after the whole curation (and then failed with a traceback)."""
+    data = tmp_path / "data"
+    err = user_error(capsys, ["run", "--sources", SOURCES, "--mix", bad_mix(tmp_path), "--data-root", str(data)])
+    assert "bad-mix.yaml: rows[3] (id 'zh-pile-v2'): field 'tokens': must be a number (got '3k')" in err
+    assert not (data / "curate").exists(), "a stage ran before the configs were checked"
+
+
+@pytest.mark.parametrize("bad", ["quality", "executor", "sources"])
+def test_curate_checks_every_config_before_the_first_stage(tmp_path, capsys, bad):
+    data = tmp_path / "data"
+    quality = tmp_path / "quality.yaml"
+    quality.write_text("quality:\n  default: {min_words: 5}\n" if bad == "quality" else "")
+    executor = tmp_path / "executor.yaml"
+    executor.write_text("kind: local\nworkers: none\n" if bad == "executor" else "kind: local\n")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {name: ../escape, kind: warc, paths: x}\n")
+    argv = ["curate", "--sources", str(sources) if bad == "sources" else SOURCES, "--data-root", str(data),
+            "--executor-config", str(executor)] + (["--quality-config", str(quality)] if bad == "quality" else [])
+    err = user_error(capsys, argv)
+    expected = {
+        "quality": "quality.yaml: quality.default: missing field(s)",
+        "executor": "executor.yaml: field 'workers': Input should be a valid integer",
+        "sources": "sources.yaml: sources[0] (name '../escape'): field 'name': '../escape' is not a valid name",
+    }[bad]
+    assert expected in err
+    assert not (data / "curate").exists()
+
+
+def test_missing_config_file_is_one_line(tmp_path, capsys):
+    err = user_error(capsys, ["curate", "--sources", str(tmp_path / "nope.yaml"), "--data-root", str(tmp_path)])
+    assert f"seamix curate: error: {tmp_path / 'nope.yaml'}: no such file" in err
+
+
+def test_a_file_of_the_wrong_kind_says_what_it_is(tmp_path, capsys):
+    err = user_error(capsys, ["run", "--sources", SOURCES, "--mix", SOURCES, "--data-root", str(tmp_path)])
+    assert f"{SOURCES}: this is a source registry (top-level 'sources:'), not a mix spec" in err
+    mix = str(PROJECT / "mixes" / "demo.yaml")
+    err = user_error(capsys, ["curate", "--sources", mix, "--data-root", str(tmp_path), "--executor-config", mix])
+    assert f"{mix}: this is a mix spec (top-level 'rows:'), not an executor settings file" in err
+    assert not (tmp_path / "curate").exists()
+
+
+def test_a_stage_run_out_of_order_is_a_user_error(tmp_path, capsys):
+    err = user_error(capsys, ["curate", "--stage", "langid", "--sources", SOURCES, "--data-root", str(tmp_path)])
+    assert "stage langid: extract has not run for source 'cc-warc-sample'" in err
+    err = user_error(capsys, ["plan", "--mix", str(PROJECT / "mixes" / "demo.yaml"), "--data-root", str(tmp_path)])
+    assert "pool.parquet does not exist yet; run the pool step first (seamix pool)" in err
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    from pipelines.storage.layout import StageOrderError
+
+    with pytest.raises(ConfigError, match="no such file"):
+        cli.main(["curate", "--debug", "--sources", str(tmp_path / "nope.yaml"), "--data-root", str(tmp_path)])
+    with pytest.raises(StageOrderError):
+        cli.main(["--debug", "plan", "--mix", str(PROJECT / "mixes" / "demo.yaml"), "--data-root", str(tmp_path)])
+
+
+def test_bugs_still_raise(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug, not a user error")
+
+    monkeypatch.setattr(cli, "run_curate_stage", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        cli.main(["curate", "--sources", SOURCES, "--data-root", str(tmp_path)])

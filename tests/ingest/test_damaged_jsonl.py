@@ -1,0 +1,103 @@
+"""Cut gzip / zstd JSON-lines files keep every complete line the decompressor delivers and name the cut line."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import zlib
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from pipelines.ingest.config import SourceConfig
+from pipelines.ingest.readers import read_documents
+from pipelines.runtime.problems import ErrorLog
+
+
+def _lines(n: int = 300) -> bytes:
+    """``n`` JSON lines of random words (incompressible enough for gzip to emit output all along)."""
+    rng = random.Random(0)
+    words = lambda: " ".join("".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(200))  # noqa: E731
+    return b"".join(json.dumps({"text": f"{i} {words()}"}).encode() + b"\n" for i in range(n))
+
+
+def _delivered(data: bytes, suffix: str) -> bytes:
+    """What a streaming decompressor can deliver from a (possibly cut) compressed prefix."""
+    if suffix == ".gz":
+        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data)
+    return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+
+
+def _cut_inside_line(packed: bytes, raw: bytes, suffix: str, line: int) -> tuple[bytes, int]:
+    """The shortest prefix of ``packed`` whose delivered bytes reach into line ``line`` (1-based)
+    or later and end inside a line; and the number of complete lines it delivers."""
+    start = sum(len(x) + 1 for x in raw.split(b"\n")[: line - 1]) + 10
+    lo, hi = 0, len(packed)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(_delivered(packed[:mid], suffix)) >= start:
+            hi = mid
+        else:
+            lo = mid + 1
+    for cut in range(lo, len(packed)):
+        delivered = _delivered(packed[:cut], suffix)
+        if not delivered.endswith(b"\n"):
+            return packed[:cut], delivered.count(b"\n")
+    raise AssertionError("no cut inside a line")
+
+
+def _read(path: Path) -> tuple[list[str], ErrorLog]:
+    errors = ErrorLog()
+    source = SourceConfig(name="j", kind="jsonl", paths=(str(path),))
+    texts = [t for b in read_documents(source, str(path), errors) for t in b.column("text").to_pylist()]
+    return texts, errors
+
+
+def test_gzip_cut_inside_line_127_keeps_126_lines_and_names_line_127(tmp_path: Path) -> None:
+    raw = _lines()
+    cut, complete = _cut_inside_line(gzip.compress(raw), raw, ".gz", 127)
+    assert complete == 126  # gzip delivers up to the cut: the test file really is cut inside line 127
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(cut)
+    texts, errors = _read(path)
+    assert len(texts) == 126 and texts[-1].startswith("125 ")
+    [problem] = errors.samples
+    assert problem.file == str(path) and problem.where == "line 127"
+    assert "inside line 127" in problem.message and "cut off" in problem.message
+
+
+def test_zstd_cut_keeps_every_complete_line_the_decoder_delivers(tmp_path: Path) -> None:
+    raw = _lines()
+    cut, complete = _cut_inside_line(zstandard.ZstdCompressor().compress(raw), raw, ".zst", 127)
+    path = tmp_path / "cut.jsonl.zst"
+    path.write_bytes(cut)
+    texts, errors = _read(path)
+    assert len(texts) == complete > 0
+    [problem] = errors.samples
+    assert problem.where == f"line {complete + 1}" and "zstd frame" in problem.message
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_concatenated_members_then_junk(tmp_path: Path, suffix: str) -> None:
+    compress = gzip.compress if suffix == ".gz" else zstandard.ZstdCompressor().compress
+    first, second = _lines(3), b'{"text": "last"}\n'
+    path = tmp_path / f"two.jsonl{suffix}"
+    path.write_bytes(compress(first) + compress(second) + b"junk after the data")
+    texts, errors = _read(path)
+    assert len(texts) == 4 and texts[-1] == "last"
+    [problem] = errors.samples
+    assert problem.where == "line 5" and "not gzip/zstd data" in problem.message
+
+
+def test_sea_lion_pile_shares_the_streaming_reader(tmp_path: Path) -> None:
+    raw = _lines()
+    cut, complete = _cut_inside_line(gzip.compress(raw), raw, ".gz", 50)
+    path = tmp_path / "sea-pile-mc4" / "th" / "cut.jsonl.gz"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(cut)
+    errors = ErrorLog()
+    source = SourceConfig(name="p", kind="sea-lion-pile", paths=(str(path),))
+    rows = sum(b.num_rows for b in read_documents(source, str(path), errors))
+    assert rows == complete == 49 and errors.samples[0].where == "line 50"

@@ -1,0 +1,174 @@
+"""Readers: layout detected per file or forced, compressed and Parquet input, bad records reported by file and line."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from pipelines.ingest.config import SourceConfig
+from pipelines.posttrain.readers import read_conversations
+from pipelines.posttrain.sources import ChatSource, load_chat_sources
+from pipelines.runtime.problems import ErrorLog
+
+
+def _read(path, fmt=None, category=None):
+    source = ChatSource(SourceConfig("src", "chat", (str(path.parent),)), fmt, category)
+    errors = ErrorLog()
+    rows = [r for t in read_conversations(source, str(path), errors) for r in t.to_pylist()]
+    return rows, errors
+
+
+def _write_lines(path, records):
+    data = "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    raw = data.encode()
+    if path.name.endswith(".gz"):
+        raw = gzip.compress(raw)
+    elif path.name.endswith(".zst"):
+        raw = zstandard.ZstdCompressor().compress(raw)
+    path.write_bytes(raw)
+    return path
+
+
+GOOD = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
+
+
+@pytest.mark.parametrize("name", ["a.jsonl", "a.jsonl.gz", "a.jsonl.zst"])
+def test_malformed_lines_are_reported_with_file_and_line_and_the_rest_kept(tmp_path, name):
+    path = _write_lines(tmp_path / name, [GOOD, "{broken", GOOD, "[1, 2]", {"messages": [{"content": "no role"}]}, GOOD])
+    rows, errors = _read(path)
+    assert [r["id"] for r in rows] == ["src/a:1", "src/a:3", "src/a:6"]
+    where = [(p.file, p.where) for p in errors.samples]
+    assert where == [(str(path), "line 2"), (str(path), "line 4"), (str(path), "line 5")]
+    assert "malformed JSON" in errors.samples[0].message and "no string 'role'" in errors.samples[2].message
+    assert errors.errors == 3
+
+
+def test_truncated_gzip_keeps_the_rows_before_the_damage(tmp_path):
+    path = _write_lines(tmp_path / "t.jsonl.gz", [GOOD] * 2000)
+    path.write_bytes(path.read_bytes()[:-200])
+    rows, errors = _read(path)
+    assert 0 < len(rows) < 2000
+    assert errors.errors == 1 and "truncated/corrupt" in errors.samples[0].message
+
+
+def test_layout_is_detected_per_file_and_format_overrides(tmp_path):
+    alpaca = _write_lines(tmp_path / "alpaca.jsonl", [{"instruction": "Say hi", "input": "to Ana", "output": "Hi Ana!", "lang": "en"}])
+    rows, _ = _read(alpaca)
+    assert [(m["role"], m["content"]) for m in rows[0]["messages"]] == [("user", "Say hi\n\nto Ana"), ("assistant", "Hi Ana!")]
+    assert json.loads(rows[0]["metadata"]) == {"lang": "en"}
+    forced = _write_lines(tmp_path / "odd.jsonl", [{"prompt": "p", "response": "r", "conversations": "not a list"}])
+    assert _read(forced)[1].errors == 1  # detected as sharegpt, whose conversations must be a list
+    rows, errors = _read(forced, fmt="prompt-response")
+    assert errors.errors == 0 and rows[0]["messages"][1]["content"] == "r"
+
+
+def test_undetectable_file_is_one_error_naming_the_keys(tmp_path):
+    rows, errors = _read(_write_lines(tmp_path / "x.jsonl", [{"text": "plain"}, {"text": "docs"}]))
+    assert rows == [] and errors.errors == 1
+    assert "cannot detect the layout from keys ['text']" in errors.samples[0].message
+
+
+def test_json_array_and_parquet_files(tmp_path):
+    array = tmp_path / "data.json"
+    array.write_text(json.dumps([{"prompt": "p1", "response": "r1"}, 3, {"prompt": "p2", "response": "r2", "id": "x"}]))
+    rows, errors = _read(array)
+    assert [r["id"] for r in rows] == ["src/data:0", "src/x"]
+    assert [(p.where, p.message.split(",")[0]) for p in errors.samples] == [("item 1", "expected a JSON object")]
+    parquet = tmp_path / "chat.parquet"
+    pq.write_table(pa.Table.from_pylist([GOOD, {"messages": None}, GOOD]), parquet)
+    rows, errors = _read(parquet, category="Math")
+    assert [r["id"] for r in rows] == ["src/chat:0", "src/chat:2"] and rows[0]["category"] == "math"
+    assert [p.where for p in errors.samples] == ["row 1"]
+
+
+def test_sharegpt_function_calls_and_observations(tmp_path):
+    record = {"tools": json.dumps([{"name": "f", "parameters": {"type": "object"}}]), "conversations": [
+        {"from": "human", "value": "q"},
+        {"from": "function_call", "value": json.dumps([{"name": "f", "arguments": {"a": 1}}, {"name": "f", "arguments": {"a": 2}}])},
+        {"from": "observation", "value": "1"}, {"from": "observation", "value": "2"}, {"from": "gpt", "value": "<think>t</think>done"}]}
+    rows, _ = _read(_write_lines(tmp_path / "sg.jsonl", [record]))
+    messages = rows[0]["messages"]
+    assert [c["id"] for c in messages[1]["tool_calls"]] == ["call_0", "call_1"]
+    assert [m["tool_call_id"] for m in messages[2:4]] == ["call_0", "call_1"]
+    assert (messages[4]["content"], messages[4]["reasoning"]) == ("done", "t")
+    assert json.loads(rows[0]["tools"]) == [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    assert rows[0]["category"] == "tool-calling"
+
+
+def test_xlam_parameter_types_become_json_schema(tmp_path):
+    tools = [{"name": "f", "description": "d", "parameters": {
+        "a": {"type": "str"}, "b": {"type": "int, optional", "default": 1}, "c": {"type": "List[float]"},
+        "d": {"type": "Dict[str, Any]"}, "e": {"type": "Optional[bool]"}, "g": {"type": "Union[str, int]"}, "h": {"type": "Callable"}}}]
+    record = {"query": "q", "answers": json.dumps([{"name": "f", "arguments": {"a": "x"}}]), "tools": json.dumps(tools)}
+    rows, _ = _read(_write_lines(tmp_path / "x.jsonl", [record]), fmt="xlam")
+    schema = json.loads(rows[0]["tools"])[0]["function"]["parameters"]
+    assert schema["properties"] == {
+        "a": {"type": "string"}, "b": {"type": "integer", "default": 1}, "c": {"type": "array", "items": {"type": "number"}},
+        "d": {"type": "object"}, "e": {"type": "boolean"}, "g": {"anyOf": [{"type": "string"}, {"type": "integer"}]}, "h": {}}
+    assert schema["required"] == ["a", "c", "d", "g", "h"]  # e: Optional[...]; b: optional with a default
+
+
+def test_nemotron_output_think_block_and_system_prompt(tmp_path):
+    record = {"input": [{"role": "user", "content": "2+2?"}], "output": "<think>\nadd\n</think>\n\n4", "category": "Math",
+              "reasoning": "on", "system_prompt": "detailed thinking on", "license": "cc-by-4.0"}
+    rows, _ = _read(_write_lines(tmp_path / "n.jsonl", [record]))
+    messages = rows[0]["messages"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant"]
+    assert (messages[2]["content"], messages[2]["reasoning"]) == ("4", "add")
+    assert rows[0]["category"] == "math" and json.loads(rows[0]["metadata"]) == {"reasoning": "on", "license": "cc-by-4.0"}
+
+
+def test_chat_sources_validate_kind_format_and_options(tmp_path):
+    (tmp_path / "d").mkdir()
+    good = tmp_path / "s.yaml"
+    good.write_text("sources:\n  - {name: a, kind: chat, paths: [d], format: TRL, options: {category: Tool_Use}}\n")
+    [source] = load_chat_sources(good)
+    assert (source.format, source.category, source.config.paths) == ("openai", "tool-calling", (str(tmp_path / "d"),))
+    for entry, message in [("{name: a, kind: jsonl, paths: [d]}", "field 'kind'"),
+                           ("{name: a, kind: chat, paths: [d], format: csv}", "field 'format': unknown format 'csv'"),
+                           ("{name: a, kind: chat, paths: [d], options: {lang: x}}", "field 'options'")]:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(f"sources:\n  - {entry}\n")
+        with pytest.raises(ValueError, match=message):
+            load_chat_sources(bad)
+
+
+def test_fsspec_source_folder_is_listed_and_read():
+    import fsspec
+
+    from pipelines.posttrain.tasks import ChatIngestTask
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/chatsrc/a.jsonl", (json.dumps(GOOD) + "\n").encode())
+    fs.pipe("/chatsrc/sub/b.jsonl.gz", gzip.compress((json.dumps(GOOD) + "\n{bad\n").encode()))
+    source = ChatSource(SourceConfig("mem", "chat", ("memory://chatsrc",)))
+    task = ChatIngestTask(source)
+    items = task.work_items()
+    assert [i.in_path for i in items] == ["memory:///chatsrc/a.jsonl", "memory:///chatsrc/sub/b.jsonl.gz"]
+    errors = ErrorLog()
+    ids = [r for item in items for kept, _ in task.process(item, errors) for r in kept.column("id").to_pylist()]
+    assert ids == ["mem/a:1", "mem/sub/b:1"]
+    assert [(p.file, p.where) for p in errors.samples] == [("memory:///chatsrc/sub/b.jsonl.gz", "line 2")]
+    fs.rm("/chatsrc", recursive=True)
+
+
+def test_tool_parameters_stored_as_json_text_are_parsed(tmp_path):
+    tools = [{"type": "function", "function": {"name": "f", "parameters": json.dumps({"type": "object", "required": ["a"]})}}]
+    record = {**GOOD, "tools": tools}
+    rows, errors = _read(_write_lines(tmp_path / "t.jsonl", [record]))
+    assert json.loads(rows[0]["tools"])[0]["function"]["parameters"] == {"type": "object", "required": ["a"]}
+    bad = {**GOOD, "tools": [{"type": "function", "function": {"name": "f", "parameters": "{oops"}}]}
+    rows, errors = _read(_write_lines(tmp_path / "b.jsonl", [bad]))
+    assert rows == [] and "field 'parameters' is not valid JSON" in errors.samples[0].message
+
+
+def test_sharegpt_turns_written_with_role_and_content(tmp_path):
+    record = {"conversations": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "system": "be brief"}
+    rows, errors = _read(_write_lines(tmp_path / "c.jsonl", [record, {"conversations": [{"from": "alien", "value": "x"}]}]))
+    assert [(m["role"], m["content"]) for m in rows[0]["messages"]] == [("system", "be brief"), ("user", "q"), ("assistant", "a")]
+    assert "unknown speaker 'alien'" in errors.samples[0].message and errors.samples[0].where == "line 2"
