@@ -45,9 +45,9 @@ def test_relative_paths_resolve_against_the_registry_folder(tmp_path):
     "entry, message",
     [
         ("{name: b1, paths: [x.jsonl], fields: [q], language: xx}", "unknown language"),
-        ("{name: b1, paths: [x.jsonl], fields: [q], language: en, colour: red}", "field 'evalsets.0.colour': unknown field"),
+        ("{name: b1, paths: [x.jsonl], fields: [q], language: en, colour: red}", r"evalsets\[0\] \(name 'b1'\): field 'colour': unknown field"),
         ("{name: ../up, paths: [x.jsonl], fields: [q], language: en}", "not a valid name"),
-        ("{name: b1, paths: [], fields: [q], language: en}", "evalsets.0.paths"),
+        ("{name: b1, paths: [], fields: [q], language: en}", r"evalsets\[0\] \(name 'b1'\): field 'paths'"),
         ("{name: b1, paths: [x.jsonl], fields: [q], language: en, field_languages: {a: th}}", "not in fields"),
     ],
 )
