@@ -147,6 +147,10 @@ def _layout(args: argparse.Namespace) -> DataLayout:
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
     check_run_configs(config, getattr(args, "mix", None))  # `seamix run` has a mix spec too: check it now, not after curation
+    if config.decontam.enabled:  # the eval-set registry too, before hours of curation
+        from pipelines.decontaminate.evalsets import load_evalsets
+
+        load_evalsets(config.decontam.evalsets_file)
     bars = ProgressBars()
     for stage in [args.stage] if args.stage else curate_stages(config):
         try:
