@@ -32,6 +32,8 @@ class SeamixSettings(dg.ConfigurableResource):
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
     allow_failed_files: bool = False  # True: a source whose every file fails to read does not fail ingest
+    evalsets_file: str | None = os.environ.get("SEAMIX_EVALSETS")  # eval-set registry; None: no decontamination
+    decontam_action: str = "drop"  # report | drop | cut
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Check every config file before any asset of the run computes (a typo fails in seconds)."""
@@ -44,7 +46,8 @@ class SeamixSettings(dg.ConfigurableResource):
             quality_config=self.quality_config, mask_pii=self.mask_pii, keep_dropped_text=self.keep_dropped_text,
             extractor=self.extractor, dedup_priority=self.dedup_source_priority,
             executor_config=self.executor_config, executor=self.executor, workers=self.workers,
-            allow_failed_files=self.allow_failed_files,
+            allow_failed_files=self.allow_failed_files, evalsets_file=self.evalsets_file,
+            decontam_action=self.decontam_action,
         )
 
     @property

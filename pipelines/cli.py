@@ -10,7 +10,8 @@ from pathlib import Path
 from pipelines.config_check import check_run_configs, validate_file
 from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
-from pipelines.curate.run import run_curate_stage
+from pipelines.curate.run import DECONTAM_STAGE, curate_stages, run_curate_stage
+from pipelines.decontaminate.config import ACTIONS, DecontamConfig
 from pipelines.extract.html import EXTRACTORS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
@@ -86,8 +87,11 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     curate = command("curate", _curate, "ingest → extract → langid → quality → dedup → tokens", sources=True)
-    curate.add_argument("--stage", choices=CURATE_STAGES, help="run only this stage")
+    curate.add_argument("--stage", choices=(*CURATE_STAGES, DECONTAM_STAGE), help="run only this stage")
     _curate_arguments(curate)
+    decontaminate = command("decontaminate", _decontaminate, "find eval items in the deduplicated pool "
+                            "(report, drop or cut them), then recount tokens", sources=True)
+    _curate_arguments(decontaminate)
     command("pool", _pool, "inventory curated documents per language x source", sources=True)
     command("plan", _plan, "plan a mix spec against the pool", mix=True)
     command("mix", _mix, "sample the planned mix into Parquet shards + manifest", sources=True, mix=True)
@@ -118,6 +122,11 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
     p.add_argument("--allow-failed-files", action="store_true", help="do not fail ingest when every file of a source fails to read")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
+    p.add_argument("--evalsets", help="eval-set registry YAML (e.g. evalsets/sea-helm.yaml): decontaminate after dedup")
+    p.add_argument("--decontam-action", choices=ACTIONS, default="drop", help="what to do with contaminated documents")
+    p.add_argument("--ngram-size", type=int, default=DecontamConfig.ngram_size, help="decontamination word n-gram size")
+    p.add_argument("--min-item-words", type=int, default=DecontamConfig.min_item_words,
+                   help="shortest eval item text (in words) matched whole")
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
@@ -126,7 +135,8 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         quality_config=args.quality_config, mask_pii=args.mask_pii, keep_dropped_text=args.keep_dropped_text,
         extractor=args.extractor, dedup_priority=args.dedup_priority.split(","),
         executor_config=args.executor_config, executor=args.executor, workers=args.workers,
-        allow_failed_files=args.allow_failed_files,
+        allow_failed_files=args.allow_failed_files, evalsets_file=args.evalsets, decontam_action=args.decontam_action,
+        ngram_size=args.ngram_size, min_item_words=args.min_item_words,
     )
 
 
@@ -137,8 +147,12 @@ def _layout(args: argparse.Namespace) -> DataLayout:
 def _curate(args: argparse.Namespace) -> int:
     config = _curate_config(args)
     check_run_configs(config, getattr(args, "mix", None))  # `seamix run` has a mix spec too: check it now, not after curation
+    if config.decontam.enabled:  # the eval-set registry too, before hours of curation
+        from pipelines.decontaminate.evalsets import load_evalsets
+
+        load_evalsets(config.decontam.evalsets_file)
     bars = ProgressBars()
-    for stage in [args.stage] if args.stage else CURATE_STAGES:
+    for stage in [args.stage] if args.stage else curate_stages(config):
         try:
             outcome = run_curate_stage(stage, config, progress=bars).outcome
         finally:
@@ -146,6 +160,18 @@ def _curate(args: argparse.Namespace) -> int:
         print(f"{stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}"
               + (f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""))
     refresh_catalog(_layout(args))
+    return 0
+
+
+def _decontaminate(args: argparse.Namespace) -> int:
+    if not args.evalsets:
+        raise SystemExit("seamix decontaminate: --evalsets FILE is required")
+    from pipelines.decontaminate.report import contamination_summary
+
+    for stage in (DECONTAM_STAGE, "tokens"):
+        args.stage = stage
+        _curate(args)
+    print(format_table(contamination_summary(_layout(args))))
     return 0
 
 

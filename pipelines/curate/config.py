@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipelines.decontaminate.config import DecontamConfig
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import ExtractOptions
 from pipelines.runtime.executors import ExecutorConfig, load_executor_config
@@ -27,6 +28,7 @@ class CurateConfig:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
     allow_failed_files: bool = False  # True: a source whose every file fails to read gives 0 documents instead of failing ingest
+    decontam: DecontamConfig = field(default_factory=DecontamConfig)  # no eval sets: the stage does not run
 
     @property
     def workers(self) -> int:
@@ -49,6 +51,10 @@ class CurateConfig:
         executor: str | None = None,
         workers: int | None = None,
         allow_failed_files: bool = False,
+        evalsets_file: str | None = None,
+        decontam_action: str = "drop",
+        ngram_size: int = DecontamConfig.ngram_size,
+        min_item_words: int = DecontamConfig.min_item_words,
     ) -> CurateConfig:
         """The config the CLI and the Dagster resource both build from their flat settings: empty
         names are dropped, and the executor comes from ``executor_config`` with ``executor`` and
@@ -64,4 +70,6 @@ class CurateConfig:
             dedup=DedupConfig(source_priority=tuple(name for name in dedup_priority if name)),
             executor=load_executor_config(executor_config, executor, workers),
             allow_failed_files=allow_failed_files,
+            decontam=DecontamConfig(evalsets_file=evalsets_file, action=decontam_action, ngram_size=ngram_size,
+                                    min_item_words=min_item_words),
         )

@@ -37,6 +37,9 @@ from pipelines.storage.layout import (
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.task import TokensTask
 
+#: The optional stage between dedup and tokens (``curate/decontam/``), run when eval sets are configured.
+DECONTAM_STAGE = "decontam"
+
 if TYPE_CHECKING:  # the dedup modules load datasketch and SciPy: only the dedup stage imports them
     from pipelines.dedup.clusters import DedupSummary
 
@@ -47,6 +50,15 @@ class StageRun:
 
     outcome: StageOutcome
     dedup: DedupSummary | None = None
+
+
+def curate_stages(config: CurateConfig) -> tuple[str, ...]:
+    """The stages a full curation run goes through: CURATE_STAGES, with decontamination between dedup
+    and tokens when eval sets are configured (without them the pipeline and its output are unchanged)."""
+    if not config.decontam.enabled:
+        return CURATE_STAGES
+    at = CURATE_STAGES.index("dedup") + 1
+    return (*CURATE_STAGES[:at], DECONTAM_STAGE, *CURATE_STAGES[at:])
 
 
 def stage_items(folder: StageFolder) -> list[WorkItem]:
@@ -83,6 +95,12 @@ def run_curate_stage(
         executor_factory = with_progress(executor_factory, progress)
     layout = DataLayout.at(config.data_root)
     selected = select_sources(config, None if stage == "dedup" else sources)
+    if stage == DECONTAM_STAGE:
+        from pipelines.decontaminate.stage import run_decontam
+
+        items = [item for s in selected for item in _built_items(layout.stage_folder("dedup", s.name), stage)]
+        return StageRun(run_decontam(items, layout, config.decontam, config.workers, executor_factory,
+                                     config.keep_dropped_text))
     if stage == "dedup":
         from pipelines.dedup.stage import run_dedup
 
@@ -134,12 +152,18 @@ def _task_and_items(
         "quality": lambda: QualityTask(config.quality_config, config.mask_pii),
         "tokens": lambda: TokensTask(tuple(config.tokenizers)),
     }[stage]()
+    if stage == "tokens" and config.decontam.enabled:
+        return task, _built_items(layout.stage_folder(DECONTAM_STAGE, source.name), stage)
     return task, _previous_items(layout, stage, source.name)
 
 
 def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:
-    folder = layout.input_folder(stage, source)
+    return _built_items(layout.input_folder(stage, source), stage)
+
+
+def _built_items(folder: StageFolder, stage: str) -> list[WorkItem]:
+    """The parts of ``folder`` that ``stage`` reads; StageOrderError when that stage has not run."""
     if not folder.is_built:
-        previous = CURATE_STAGES[CURATE_STAGES.index(stage) - 1]
-        raise StageOrderError(f"stage {stage}: {previous} has not run for source {source!r} ({folder.path}); run {previous} first")
+        previous = storage.name(storage.parent(folder.path))
+        raise StageOrderError(f"stage {stage}: {previous} has not run for source {folder.source!r} ({folder.path}); run {previous} first")
     return stage_items(folder)

@@ -31,6 +31,7 @@ VIEWS: dict[str, str] = {
     "posttrain_plan": "posttrain/mixes/*/plan.parquet",
     "posttrain_shards": "posttrain/mixes/*/*/shard-*.parquet",
     "posttrain_report": "posttrain/mixes/*/report.parquet",
+    "contamination_decisions": "curate/decontam/*/_decisions/part-*.parquet",
 }
 
 # view name -> (views it reads, SQL): created when those views exist
@@ -39,6 +40,13 @@ DERIVED_VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
         ("dropped", "duplicates"),
         "SELECT d.language, d.source AS removed_from, x.survivor_source AS kept_in, d.reason, count(*) AS docs "
         "FROM dropped AS d JOIN duplicates AS x USING (id) WHERE d.stage = 'dedup' GROUP BY ALL",
+    ),
+    "contamination": (
+        ("contamination_decisions",),
+        "SELECT benchmark, language, source, count(DISTINCT id) AS documents, "
+        "count(DISTINCT eval_language || '/' || item_id) AS items_matched, list(DISTINCT action) AS actions, "
+        "list(span ORDER BY matched_words DESC, id)[1:3] AS example_spans "
+        "FROM contamination_decisions GROUP BY ALL ORDER BY benchmark, language, source",
     ),
 }
 
