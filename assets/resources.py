@@ -30,6 +30,8 @@ class SeamixSettings(dg.ConfigurableResource):
     workers: int | None = None  # None: 1, or the executor config file's
     executor: str | None = None  # local | ray | slurm; None: local, or the executor config file's
     executor_config: str | None = os.environ.get("SEAMIX_EXECUTOR_CONFIG")  # YAML: kind, workers, ray, slurm
+    langid_backend: str = "fasttext"  # or heliport (optional extra); pipelines/langid/backends.py
+    langid_model: str | None = None  # fastText model path; None: lid.176.ftz (e.g. a GlotLID model.bin)
 
     def curate_config(self) -> CurateConfig:
         """The engine's curation settings."""
@@ -43,6 +45,8 @@ class SeamixSettings(dg.ConfigurableResource):
             extract=ExtractOptions(extractor=self.extractor),
             dedup=DedupConfig(source_priority=tuple(self.dedup_source_priority)),
             executor=load_executor_config(self.executor_config, self.executor, self.workers),
+            langid_model=self.langid_model,
+            langid_backend=self.langid_backend,
         )
 
     @property

@@ -10,6 +10,7 @@ from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import EXTRACTORS, ExtractOptions
+from pipelines.langid.backends import BACKENDS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
     dry_run_sources,
@@ -82,6 +83,8 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="tasks each stage is split into (default 1, or the executor config's)")
     p.add_argument("--executor", choices=EXECUTOR_KINDS, help="where stages run (default local, or the config's)")
     p.add_argument("--executor-config", help="executor settings YAML: kind, workers, ray: {...}, slurm: {...}")
+    p.add_argument("--langid-backend", choices=BACKENDS, default="fasttext", help="language-ID model backend")
+    p.add_argument("--langid-model", help="fastText model path (default lid.176.ftz; e.g. a GlotLID model.bin)")
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
@@ -95,6 +98,8 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         extract=ExtractOptions(extractor=args.extractor),
         dedup=DedupConfig(source_priority=tuple(s for s in args.dedup_priority.split(",") if s)),
         executor=load_executor_config(args.executor_config, args.executor, args.workers),
+        langid_model=args.langid_model,
+        langid_backend=args.langid_backend,
     )
 
 

