@@ -38,13 +38,13 @@ from eval.realdata import (
     whatlang_paragraphs,
 )
 from pipelines.langid.build_regional_words import NUSAX_LANGUAGES
-from pipelines.langid.identify import BURMESE, LanguageIdentifier, Prediction
+from pipelines.langid.identify import LanguageIdentifier, Prediction
 from pipelines.langid.languages import BY_CODE, lookup
 from pipelines.langid.normalize import normalize_text
 from pipelines.langid.scripts import dominant_script
 from pipelines.quality.rules import load_quality_config
 
-INDONESIAN = "ind_Latn"
+INDONESIAN, BURMESE = "ind_Latn", "mya_Mymr"
 GOLD, TARGET, AS_BURMESE = "kept as gold", "kept as target", "kept as mya"
 
 

@@ -21,7 +21,7 @@ from pipelines.langid.close_pairs import (
 from pipelines.langid.languages import BY_CODE, OTHER, REGIONAL, lookup, regional
 from pipelines.langid.normalize import normalize_text
 from pipelines.langid.regional import TARGET_LISTS, RegionalLanguages, regional_languages
-from pipelines.langid.scripts import dominant_script, myanmar_language
+from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language
 from pipelines.runtime.drops import split_by_reason
 
 #: Characters of a document given to the model; lid.176 is stable long before that.
@@ -30,7 +30,6 @@ MAX_CHARS = 2000
 _MIN_K = 3
 #: Han script variants that all map to the registry's Hani.
 _HAN_SCRIPTS = {"Hani", "Hans", "Hant"}
-BURMESE = "mya_Mymr"
 #: Language of a text whose script is not its label's: ``und_`` + the script (``und_Tavt``).
 UNDETERMINED = "und_{script}"
 #: heliport's one label for Malay and Indonesian; undecided, it is Indonesian, the larger web language.
@@ -128,18 +127,23 @@ def _prediction(
 
 
 def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguages | None) -> Prediction:
-    """``prediction`` with its script, and its language replaced when the script is not the label's,
-    when Burmese-labelled text carries another Myanmar-script language's letters, or when
-    Indonesian/Malay/Filipino text reads as a regional language (or as none of the target's words)."""
+    """``prediction`` with its script, and its language replaced when the text is Myanmar script with
+    another Myanmar-script language's letters (whatever the model said), when the script is not the
+    label's, or when Indonesian/Malay/Filipino text reads as a regional language (or as none of the
+    target's words)."""
     script = dominant_script(line)
     language = prediction.language
-    if language in BY_CODE:
-        if not _same_script(script, language.partition("_")[2]):
+    myanmar = myanmar_language(line) if script == "Mymr" else None
+    if myanmar is not None:
+        language = myanmar
+    elif language in BY_CODE:
+        if script == NO_SCRIPT:
+            language = OTHER  # no letter at all: no language
+        elif not _same_script(script, language.partition("_")[2]):
             language = UNDETERMINED.format(script=script)
-        elif language == BURMESE:
-            language = myanmar_language(line) or language
         elif regional_stage is not None and language in TARGET_LISTS:
-            language = regional_stage.decide(line, language) or language
+            decided = regional_stage.decide(line, language)
+            language = decided if decided is not None else language
     return Prediction(language, prediction.score, prediction.top, script)
 
 
