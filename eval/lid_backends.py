@@ -8,7 +8,8 @@ installed), and GlotLID v3 + stages when ``SEAMIX_GLOTLID`` names a local ``mode
 Sets: NTREX-128 documents (11 targets), NusaX-MT *test* (Indonesian and ten local languages; the
 regional check was built from the train split only), Myanmar-script languages other than Burmese
 (ricelang's vocabularies, eval/realdata.py), synthetic Tai Viet, and the whatlang / Tatoeba texts of
-languages that are not targets (split into Latin and other scripts).
+languages that are not targets (split into those in a target's script, e.g. Javanese or Literary
+Chinese, and those in a script no target uses).
 
 Run: ``python -m eval.lid_backends`` (needs ../shared/realdata; ricelang's wheel for the Myanmar set)."""
 
@@ -46,6 +47,8 @@ from pipelines.quality.rules import load_quality_config
 
 INDONESIAN, BURMESE = "ind_Latn", "mya_Mymr"
 GOLD, TARGET, AS_BURMESE = "kept as gold", "kept as target", "kept as mya"
+#: Scripts the eleven targets are written in.
+TARGET_SCRIPTS = {code.partition("_")[2] for code in BY_CODE}
 
 
 @dataclass
@@ -127,12 +130,13 @@ def evaluation_sets() -> dict[str, EvalSet]:
         for code, documents in myanmar_script_documents().items():
             sets[f"Myanmar script {code}"] = (documents, BURMESE, AS_BURMESE)
     sets["Tai Viet (synthetic)"] = (tai_viet_documents(), "any", TARGET)
-    latin, others = [], []
+    target_script, no_target_script = [], []
     for code, text in [*whatlang_paragraphs().items(), *tatoeba_sentences()]:
         if lookup(code) is None:
-            (latin if dominant_script(text) == "Latn" else others).append(text)
-    sets["whatlang+tatoeba non-target, Latin"] = (latin, "any", TARGET)
-    sets["whatlang+tatoeba non-target, other scripts"] = (others, "any", TARGET)
+            script = dominant_script(text)
+            (target_script if script in TARGET_SCRIPTS else no_target_script).append(text)
+    sets["whatlang+tatoeba non-target, target scripts"] = (target_script, "any", TARGET)
+    sets["whatlang+tatoeba, script no target uses"] = (no_target_script, "any", TARGET)
     return sets
 
 

@@ -36,9 +36,12 @@ import numpy as np
 from pipelines.langid.close_pairs import words as words_of
 from pipelines.langid.regional_lexicon import PHILIPPINE
 
-INDONESIAN, MALAY, FILIPINO = "ind_Latn", "zsm_Latn", "fil_Latn"
-#: Targets checked, and the wordfreq lists that hold their words.
-TARGET_LISTS = {INDONESIAN: ("id", "ms"), MALAY: ("id", "ms"), FILIPINO: ("fil",)}
+INDONESIAN, MALAY, FILIPINO, ENGLISH, VIETNAMESE = "ind_Latn", "zsm_Latn", "fil_Latn", "eng_Latn", "vie_Latn"
+#: Targets checked (every Latin-script target), and the wordfreq lists that hold their words. English
+#: and Vietnamese get the coverage test only: no regional language is modelled against them.
+TARGET_LISTS = {
+    INDONESIAN: ("id", "ms"), MALAY: ("id", "ms"), FILIPINO: ("fil",), ENGLISH: ("en",), VIETNAMESE: ("vi",),
+}
 #: Add-alpha smoothing of the NusaX word counts.
 ALPHA = 0.5
 #: Weight of a Philippine language's own words in its mixture with Filipino.
@@ -107,6 +110,8 @@ class RegionalLanguages:
         total, known = group.evidence(words)
         if len(words) >= COVERAGE_MIN_WORDS and known < COVERAGE_MIN * len(words):
             return "other"
+        if not group.languages:
+            return None
         best = int(total.argmax())
         if total[best] >= MARGIN and total[best] >= MIN_PER_WORD * len(words):
             return group.languages[best]
@@ -152,7 +157,7 @@ def mixture_group(models: dict[str, dict[str, float]], lists: tuple[str, ...]) -
     target = _frequencies(lists)
     floor = FLOOR_FRACTION * min(target.values())
     languages = tuple(sorted(models))
-    vocabulary = sorted(set().union(*models.values()))
+    vocabulary = sorted(set().union(*models.values())) if models else []
     penalty = math.log(1.0 - LAMBDA)
     matrix = np.zeros((len(vocabulary), len(languages)), dtype=np.float64)
     for i, word in enumerate(vocabulary):
@@ -179,6 +184,7 @@ def regional_languages() -> RegionalLanguages:
     nusax = json.loads(path.read_text("utf-8"))
     philippine = {language: _probabilities(dict.fromkeys(words.split(), 1)) for language, words in PHILIPPINE.items()}
     indonesian = parallel_group(nusax, INDONESIAN, TARGET_LISTS[INDONESIAN])
-    return RegionalLanguages(
-        {INDONESIAN: indonesian, MALAY: indonesian, FILIPINO: mixture_group(philippine, TARGET_LISTS[FILIPINO])}
-    )
+    groups = {INDONESIAN: indonesian, MALAY: indonesian, FILIPINO: mixture_group(philippine, TARGET_LISTS[FILIPINO])}
+    for target in (ENGLISH, VIETNAMESE):
+        groups[target] = mixture_group({}, TARGET_LISTS[target])
+    return RegionalLanguages(groups)
