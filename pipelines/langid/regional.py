@@ -29,7 +29,6 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 
 import numpy as np
 
@@ -81,9 +80,13 @@ class _Group:
 
     def evidence(self, words: tuple[str, ...]) -> tuple[np.ndarray, int]:
         """Summed evidence per language of ``words``, and how many of them the target's lists know."""
-        codes = np.fromiter(map(self.codes.get, words, repeat(_UNKNOWN)), dtype=np.int64, count=len(words))
-        rows = codes[codes >= 0]
-        shared = int((codes == _KNOWN_ONLY).sum())
+        get, rows, shared = self.codes.get, [], 0
+        for word in words:
+            code = get(word, _UNKNOWN)
+            if code >= 0:
+                rows.append(code)
+            elif code == _KNOWN_ONLY:
+                shared += 1
         total = self.matrix[rows].sum(axis=0) + shared * self.penalty
         return total, shared + int(self.row_known[rows].sum())
 

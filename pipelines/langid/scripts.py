@@ -62,6 +62,7 @@ _EXTENDED_C = range(0x116D0, 0x11700)
 UNDETERMINED_MYANMAR = "und_Mymr"
 
 
+_ASCII_LETTER = regex.compile(r"[A-Za-z]")
 #: char -> script, filled as characters are met (a plain dict: the lookup is in the hot loop).
 _SCRIPTS: dict[str, str | None] = {}
 
@@ -95,7 +96,10 @@ def dominant_script(text: str) -> str:
     """The script most letters of ``text`` are written in (ISO 15924), ``Jpan``/``Kore`` for Han
     mixed with kana/Hangul, ``NO_SCRIPT`` when the text has no letter; counted on every SAMPLE_STEP-th
     character, or on all of a short text's."""
-    counts = script_counts(text, SAMPLE_STEP if len(text) > MAX_CHARS // 2 else 1)
+    window = text[:MAX_CHARS]
+    if window.isascii():  # the common case, at C speed
+        return "Latn" if _ASCII_LETTER.search(window) else NO_SCRIPT
+    counts = script_counts(window, SAMPLE_STEP if len(window) > MAX_CHARS // 2 else 1)
     if not counts:
         return NO_SCRIPT
     kana = counts["Hira"] + counts["Kana"]
@@ -134,16 +138,22 @@ def myanmar_language(text: str) -> str | None:
     """The Myanmar-script language other than Burmese whose signature characters ``text`` carries
     (``shn_Mymr``, ``mnw_Mymr``, ``ksw_Mymr``, ``pwo_Mymr``, ``kvq_Mymr``, ``und_Mymr``), or None
     when its Myanmar letters are Burmese ones (fewer than SIGNATURE_SHARE / SIGNATURE_MIN signatures)."""
-    signatures: Counter[str] = Counter()
-    myanmar = 0
-    for char, n in Counter(text[:MAX_CHARS]).items():
-        if char_script(char) == "Mymr" or ord(char) in _EXTENDED_C:
-            myanmar += n
-            language = _myanmar_signature(char)
-            if language is not None:
-                signatures[language] += n
-    total = sum(signatures.values())
-    if total < SIGNATURE_MIN or total < SIGNATURE_SHARE * myanmar:
+    window = text[:MAX_CHARS]
+    found = _signature_pattern().findall(window)
+    if len(found) < SIGNATURE_MIN or len(found) < SIGNATURE_SHARE * len(_MYANMAR_LETTER.findall(window)):
         return None
+    signatures = Counter(map(_myanmar_signature, found))
     named = [(n, language) for language, n in signatures.items() if language != UNDETERMINED_MYANMAR]
     return max(named)[1] if named else UNDETERMINED_MYANMAR
+
+
+#: Letters and marks of the Myanmar blocks (what a signature's share is counted against).
+_MYANMAR_LETTER = regex.compile(r"[\p{Script=Myanmar}&&[\p{L}\p{M}]]|[\U000116D0-\U000116FF]", regex.V1)
+
+
+@lru_cache(maxsize=1)
+def _signature_pattern() -> regex.Pattern:
+    """One character class of every signature character (found at C speed; named afterwards)."""
+    points = [*range(0x1000, 0x10A0), *range(0xAA60, 0xAA80), *range(0xA9E0, 0xAA00), *_EXTENDED_C]
+    chars = [chr(p) for p in points if _myanmar_signature(chr(p)) is not None and (p in _EXTENDED_C or char_script(chr(p)))]
+    return regex.compile("[" + "".join(regex.escape(c) for c in chars) + "]")
