@@ -10,11 +10,11 @@ from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import run_curate_stage
 from pipelines.dedup.config import DedupConfig
 from pipelines.extract.html import EXTRACTORS, ExtractOptions
-from pipelines.langid.backends import BACKENDS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
     dry_run_sources,
 )
+from pipelines.langid.backends import BACKENDS
 from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.mix.stages import (
     build_pool_stage,

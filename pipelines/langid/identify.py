@@ -20,7 +20,11 @@ from pipelines.langid.close_pairs import (
 )
 from pipelines.langid.languages import BY_CODE, OTHER, REGIONAL, lookup, regional
 from pipelines.langid.normalize import normalize_text
-from pipelines.langid.regional import TARGET_LISTS, RegionalLanguages, regional_languages
+from pipelines.langid.regional import (
+    TARGET_LISTS,
+    RegionalLanguages,
+    regional_languages,
+)
 from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language
 from pipelines.runtime.drops import split_by_reason
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -67,7 +67,7 @@ _ASCII_LETTER = regex.compile(r"[A-Za-z]")
 _SCRIPTS: dict[str, str | None] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def char_script(char: str) -> str | None:
     """ISO 15924 code of a letter or mark (``Latn``, ``Hani``, ``Mymr``, ...; ``Zzzz`` for a script
     without a code here), None for digits, punctuation, symbols, spaces and Common/Inherited marks."""
@@ -105,7 +105,7 @@ def dominant_script(text: str) -> str:
     kana = counts["Hira"] + counts["Kana"]
     if kana:
         counts["Jpan"] = counts.pop("Hira", 0) + counts.pop("Kana", 0)
-    script, n = counts.most_common(1)[0]
+    script = counts.most_common(1)[0][0]
     if script in ("Hani", "Jpan"):
         han = counts["Hani"]
         if kana >= KANA_SHARE * (han + kana):
@@ -116,7 +116,7 @@ def dominant_script(text: str) -> str:
     return script
 
 
-@lru_cache(maxsize=None)
+@cache
 def _myanmar_signature(char: str) -> str | None:
     point = ord(char)
     if point in _EXTENDED_C:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipelines.curate.config import CurateConfig
-from pipelines.langid.backends import BACKENDS, FastTextBackend, HeliportBackend, make_backend
+from pipelines.langid.backends import (
+    BACKENDS,
+    FastTextBackend,
+    HeliportBackend,
+    make_backend,
+)
 from pipelines.langid.identify import LanguageIdentifier
 from pipelines.langid.task import LangidTask
 

@@ -14,8 +14,8 @@ from pipelines.langid.close_pairs import (
     MalayIndonesianClassifier,
     malay_indonesian,
     weights_from_frequencies,
+    with_lexicon,
 )
-from pipelines.langid.close_pairs import with_lexicon
 from pipelines.langid.identify import LanguageIdentifier
 from pipelines.langid.ms_id_lexicon import lexicon
 
