@@ -5,10 +5,19 @@ import dagster as dg
 from assets.automation import new_source_files_sensor, nightly_schedule
 from assets.checks import curate_checks
 from assets.curate_assets import curate_assets
-from assets.decontaminate_assets import decontaminate_assets, decontaminate_checks, with_decontam_upstream
+from assets.decontaminate_assets import (
+    decontaminate_assets,
+    decontaminate_checks,
+    with_decontam_upstream,
+)
 from assets.jobs import curate_and_mix_job
 from assets.mix_assets import mix_assets, mix_checks
-from assets.posttrain_assets import PosttrainSettings, posttrain_assets, posttrain_checks_defs, posttrain_mix_job
+from assets.posttrain_assets import (
+    PosttrainSettings,
+    posttrain_assets,
+    posttrain_checks_defs,
+    posttrain_mix_job,
+)
 from assets.resources import SeamixSettings
 
 defs = dg.Definitions(

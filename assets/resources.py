@@ -34,6 +34,8 @@ class SeamixSettings(dg.ConfigurableResource):
     allow_failed_files: bool = False  # True: a source whose every file fails to read does not fail ingest
     evalsets_file: str | None = os.environ.get("SEAMIX_EVALSETS")  # eval-set registry; None: no decontamination
     decontam_action: str = "drop"  # report | drop | cut
+    langid_backend: str = "fasttext"  # or heliport (optional extra); pipelines/langid/backends.py
+    langid_model: str | None = None  # fastText model path; None: lid.176.ftz (e.g. a GlotLID model.bin)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Check every config file before any asset of the run computes (a typo fails in seconds)."""
@@ -47,7 +49,7 @@ class SeamixSettings(dg.ConfigurableResource):
             extractor=self.extractor, dedup_priority=self.dedup_source_priority,
             executor_config=self.executor_config, executor=self.executor, workers=self.workers,
             allow_failed_files=self.allow_failed_files, evalsets_file=self.evalsets_file,
-            decontam_action=self.decontam_action,
+            decontam_action=self.decontam_action, langid_backend=self.langid_backend, langid_model=self.langid_model,
         )
 
     @property

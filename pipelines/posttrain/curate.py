@@ -21,7 +21,7 @@ from pipelines.runtime.runner import (
     merge_outcomes,
     run_file_stage,
 )
-from pipelines.storage.layout import POSTTRAIN_STAGES, DataLayout
+from pipelines.storage.layout import POSTTRAIN_STAGES, DataLayout, StageOrderError
 
 
 def select_chat_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[ChatSource]:
@@ -79,7 +79,8 @@ def run_posttrain_curation(
 
 def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:
     previous = POSTTRAIN_STAGES[POSTTRAIN_STAGES.index(stage) - 1]
-    folder = storage.join(layout.posttrain_dir(previous), source)
-    if not storage.isfile(storage.join(folder, "_fingerprint")):
-        raise RuntimeError(f"post-training stage {stage}: {previous} has not run for source {source!r} ({folder}); run {previous} first")
+    folder = layout.posttrain_folder(previous, source)
+    if not folder.is_built:
+        raise StageOrderError(f"post-training stage {stage}: {previous} has not run for source {source!r} ({folder.path}); "
+                              f"run {previous} first")
     return stage_items(folder)

@@ -118,7 +118,7 @@ def run_posttrain_tokens(data_root: str, tokenizers: Sequence[str], workers: int
         raise RuntimeError(f"no curated conversations under {curated}; run `seamix posttrain curate` first "
                            f"(stages {', '.join(POSTTRAIN_STAGES)})")
     task = ChatTokensTask(tuple(tokenizers))
-    outcomes = [run_file_stage(task, stage_items(storage.join(curated, source)),
-                               storage.join(layout.posttrain_dir(STAGE), source), workers, executor_factory)
+    outcomes = [run_file_stage(task, stage_items(layout.posttrain_folder(POSTTRAIN_STAGES[-1], source)),
+                               layout.posttrain_folder(STAGE, source).path, workers, executor_factory)
                 for source in sources]
     return merge_outcomes(STAGE, layout.posttrain_dir(STAGE), outcomes)

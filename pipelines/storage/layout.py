@@ -142,6 +142,10 @@ class DataLayout:
         """Folder of a post-training stage: ``posttrain/<stage>/<source>/part-*.parquet``."""
         return self.path("posttrain", stage)
 
+    def posttrain_folder(self, stage: str, source: str) -> StageFolder:
+        """Folder of a post-training stage for ``source``: ``posttrain/<stage>/<source>/``."""
+        return StageFolder(storage.join(self.posttrain_dir(stage), source))
+
     @property
     def posttrain_curated_dir(self) -> str:
         """Final curated conversations (the last post-training stage's output)."""

@@ -14,8 +14,10 @@ from pipelines.langid.close_pairs import (
     MalayIndonesianClassifier,
     malay_indonesian,
     weights_from_frequencies,
+    with_lexicon,
 )
 from pipelines.langid.identify import LanguageIdentifier
+from pipelines.langid.ms_id_lexicon import lexicon
 
 MALAY_SENTENCES = [
     "Kerajaan Malaysia telah mengumumkan bahawa harga minyak akan dinaikkan selepas pilihan raya umum "
@@ -95,6 +97,38 @@ def test_identifier_corrects_fasttext_and_falls_back_when_not_confident():
     # lid.176 alone gets both wrong: the Malay sentence is "Indonesian" and vice versa
     assert [p.language for p in before[:2]] == [INDONESIAN, MALAY]
     assert [p.language for p in after[:2]] == [MALAY, INDONESIAN]
-    for prediction in after[:2]:
+    for prediction in after:
         assert prediction.score == pytest.approx(sum(p for code, p in prediction.top if code in (MALAY, INDONESIAN)))
-    assert after[2] == before[2]  # fallback: fastText's answer, unchanged
+    assert after[2].language == before[2].language  # fallback: fastText's answer, unchanged
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # plain Malaysian words of the kind the independent check found missed (written for this test)
+        "Setiap warganegara mempunyai kewajipan untuk mematuhi undang-undang dan menghormati hak orang lain dalam "
+        "apa jua keadaan, dan kerajaan bertanggungjawab memastikan keadilan untuk semua.",
+        "Sebahagian besar pelajar berkongsi pandangan bahawasanya mana-mana usaha memelihara alam semulajadi "
+        "mesti bermula dari rumah dan sekolah.",
+        "Bahagian kewangan akan menyemak semula perbelanjaan tahun lepas sebelum mesyuarat agung diadakan.",
+    ],
+)
+def test_malaysian_vocabulary_decides_malay_even_among_words_both_standards_share(
+    classifier: MalayIndonesianClassifier, sentence: str
+):
+    assert classifier.decide(sentence) == MALAY
+
+
+def test_curated_lexicon_floors_and_corrects_the_frequency_lists():
+    assert with_lexicon(0.3, 2.5) == 2.5  # the lexicon sets a floor
+    assert with_lexicon(2.4, 1.0) == 2.4  # the lists may say more in the same direction
+    assert with_lexicon(0.4, -1.5) == -1.5  # and are overruled when they point the other way
+    weights = lexicon()
+    assert weights["bahagian"] > 0 > weights["bagian"] and weights["kewajipan"] > 0 > weights["kewajiban"]
+    assert set(lexicon()) & {"mana-mana", "kanak-kanak"}  # hyphenated words are scored whole
+
+
+def test_function_words_both_standards_use_carry_no_evidence(classifier: MalayIndonesianClassifier):
+    for word in ("dan", "ini", "tidak", "yang", "untuk"):
+        assert word not in classifier.weights, word
+    assert classifier.log_likelihood_ratio("dan ini tidak yang untuk " * 20) == 0.0

@@ -14,7 +14,7 @@ from pipelines.langid.identify import (
     label_code,
     langid_batch,
 )
-from pipelines.langid.languages import BY_CODE, OTHER
+from pipelines.langid.languages import OTHER
 from pipelines.schema import DROP_SCHEMA
 
 ENGLISH = "The government announced on Tuesday that the new bridge will open to traffic next spring."
@@ -54,7 +54,7 @@ def test_multiline_and_very_long_texts_are_accepted(identifier: LanguageIdentifi
     long_text = "\n".join([ENGLISH] * 500)
     predictions = identifier.predict([f"{ENGLISH}\n{ENGLISH}", long_text, ""])
     assert predictions[0].language == predictions[1].language == "eng_Latn"
-    assert predictions[2].language in (OTHER, *BY_CODE)
+    assert predictions[2].language == OTHER and predictions[2].script == "Zyyy"  # no letter, no language
 
 
 def _table(texts: list[str], declared: list[str | None]) -> pa.Table:
@@ -77,6 +77,7 @@ def test_langid_batch_detected_language_wins_and_other_is_dropped(identifier: La
     assert kept.column("declared_language").to_pylist() == ["tha_Thai", "mya_Mymr"]
     assert kept.column("text")[0].as_py() == ENGLISH
     assert kept.column("zawgyi_converted").to_pylist() == [False, True]
+    assert kept.column("script").to_pylist() == ["Latn", "Mymr"]
     assert kept.column("text")[1].as_py().startswith("နေပြည်တော်")
     assert kept.schema.field("language_score").type == pa.float64()
     assert dropped.schema == DROP_SCHEMA
@@ -124,6 +125,11 @@ class _FakeGlotLID:
         ("__label__tam_Latn", "tam_Latn"),  # romanised Tamil is not the Tamil-script language
         ("__label__msa_Arab", "msa_Arab"),  # Jawi is not Latin-script Malay
         ("__label__jav_Latn", "jav_Latn"),
+        ("__label__jv", "jav_Latn"),  # lid.176's regional labels get their FineWeb-2 codes
+        ("__label__ceb", "ceb_Latn"),
+        ("__label__min", "min_Latn"),
+        ("msa", "ind_Latn"),  # heliport's one label for Malay and Indonesian: the second stage decides
+        ("__label__ru", "ru"),
     ],
 )
 def test_glotlid_labels_map_to_canonical_codes(label: str, code: str):
@@ -132,21 +138,24 @@ def test_glotlid_labels_map_to_canonical_codes(label: str, code: str):
 
 def test_glotlid_style_model_predicts_canonical_codes(monkeypatch: pytest.MonkeyPatch):
     fake = _FakeGlotLID(["__label__yue_Hant", "__label__jpn_Jpan", "__label__kor_Hang"], [0.9, 0.05, 0.02])
-    monkeypatch.setattr("pipelines.langid.identify._load_model", lambda path: fake)
+    monkeypatch.setattr("pipelines.langid.backends._load_model", lambda path: fake)
     (prediction,) = LanguageIdentifier("glotlid.bin").predict(["香港"])
-    assert prediction.language == "cmn_Hani"
+    assert prediction.language == "cmn_Hani" and prediction.script == "Hani"
     assert prediction.top == (("cmn_Hani", 0.9), ("jpn_Jpan", 0.05), ("kor_Hang", 0.02))
     fake.labels = ["__label__jav_Latn", "__label__ind_Latn", "__label__zsm_Latn"]
     (prediction,) = LanguageIdentifier("glotlid.bin").predict(["Kula badhe tindak dhateng peken."])
-    assert prediction.language == OTHER and prediction.score == 0.9
+    assert prediction.language == "jav_Latn" and prediction.score == 0.9  # a regional language keeps its name
+    fake.labels = ["__label__rus_Cyrl", "__label__ind_Latn", "__label__zsm_Latn"]
+    assert LanguageIdentifier("glotlid.bin").predict(["Привет"])[0].language == OTHER
 
 
 def test_malay_indonesian_second_stage_runs_on_glotlid_labels(monkeypatch: pytest.MonkeyPatch):
     fake = _FakeGlotLID(["__label__ind_Latn", "__label__zsm_Latn", "__label__jav_Latn"], [0.6, 0.3, 0.1])
-    monkeypatch.setattr("pipelines.langid.identify._load_model", lambda path: fake)
+    monkeypatch.setattr("pipelines.langid.backends._load_model", lambda path: fake)
     malay = "Pihak polis berkata bahawa syarikat itu tidak mahu memberikan maklumat kerana siasatan masih berjalan."
     shared = "Dia pergi ke pasar pada hari Sabtu."
     identifier = LanguageIdentifier("glotlid.bin", k=1)
-    assert identifier.predict([malay]) == [Prediction("zsm_Latn", pytest.approx(0.9), (("ind_Latn", 0.6),))]
-    assert identifier.predict([shared]) == [Prediction("ind_Latn", 0.6, (("ind_Latn", 0.6),))]
+    assert identifier.predict([malay]) == [Prediction("zsm_Latn", pytest.approx(0.9), (("ind_Latn", 0.6),), "Latn")]
+    # not confident: fastText's label stands, scored with the pair's probability
+    assert identifier.predict([shared]) == [Prediction("ind_Latn", pytest.approx(0.9), (("ind_Latn", 0.6),), "Latn")]
     assert LanguageIdentifier("glotlid.bin", close_pairs=False).predict([malay])[0].language == "ind_Latn"

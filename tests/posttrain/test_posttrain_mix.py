@@ -49,7 +49,7 @@ def test_spec_errors_name_the_file_row_and_field(tmp_path):
     cases = {
         "total: 3\nrows:\n  - {id: a, language: id, category: general, source: s, target: 2}\n": "rows add up to 2",
         "total: 2\nrows:\n  - {id: a, languages: [id, ms], category: general, source: s, target: 2}\n": "split: by_pool",
-        "total: 2\nrows:\n  - {id: a, language: xx-none, category: general, source: s, target: 2}\n": "rows.0.languages",
+        "total: 2\nrows:\n  - {id: a, language: xx-none, category: general, source: s, target: 2}\n": "rows[0] (id 'a'): field 'languages'",
         "total: 2\nrows:\n  - {id: a, language: id, category: general, source: s, target: 2, colour: red}\n": "colour",
         "total: 4\nrows:\n  - {id: a, language: id, category: general, source: s, target: 2}\n"
         "  - {id: a, language: ms, category: general, source: s, target: 2}\n": "duplicate id 'a'",

@@ -17,7 +17,7 @@ from pipelines.runtime.problems import ErrorLog
 
 
 def _read(path, fmt=None, category=None):
-    source = ChatSource(SourceConfig("src", "chat", (str(path.parent),)), fmt, category)
+    source = ChatSource(SourceConfig(name="src", kind="chat", paths=(str(path.parent),)), fmt, category)
     errors = ErrorLog()
     rows = [r for t in read_conversations(source, str(path), errors) for r in t.to_pylist()]
     return rows, errors
@@ -146,7 +146,7 @@ def test_fsspec_source_folder_is_listed_and_read():
     fs = fsspec.filesystem("memory")
     fs.pipe("/chatsrc/a.jsonl", (json.dumps(GOOD) + "\n").encode())
     fs.pipe("/chatsrc/sub/b.jsonl.gz", gzip.compress((json.dumps(GOOD) + "\n{bad\n").encode()))
-    source = ChatSource(SourceConfig("mem", "chat", ("memory://chatsrc",)))
+    source = ChatSource(SourceConfig(name="mem", kind="chat", paths=("memory://chatsrc",)))
     task = ChatIngestTask(source)
     items = task.work_items()
     assert [i.in_path for i in items] == ["memory:///chatsrc/a.jsonl", "memory:///chatsrc/sub/b.jsonl.gz"]

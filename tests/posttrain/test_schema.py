@@ -33,7 +33,7 @@ LAYOUT_FILES = {
 
 
 def _rows(relative: str) -> list[dict]:
-    source = ChatSource(SourceConfig("s", "chat", (str(SAMPLE),)))
+    source = ChatSource(SourceConfig(name="s", kind="chat", paths=(str(SAMPLE),)))
     return [r for t in read_conversations(source, str(SAMPLE / relative), ErrorLog()) for r in t.to_pylist()]
 
 

