@@ -43,7 +43,7 @@ from pipelines.langid.identify import LanguageIdentifier, Prediction
 from pipelines.langid.languages import BY_CODE, lookup
 from pipelines.langid.normalize import normalize_text
 from pipelines.langid.scripts import dominant_script
-from pipelines.quality.rules import load_quality_config
+from pipelines.quality.config import load_quality_config
 
 INDONESIAN, BURMESE = "ind_Latn", "mya_Mymr"
 GOLD, TARGET, AS_BURMESE = "kept as gold", "kept as target", "kept as mya"
