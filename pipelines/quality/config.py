@@ -3,13 +3,12 @@ read from ``defaults.yaml`` or a user file of the same shape."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
-from pipelines.config_file import ConfigError, StrictModel, read_yaml, validate
+from pipelines.config_file import ConfigError, StrictModel, read_yaml
 from pipelines.langid.languages import lookup
 from pipelines.quality.c4 import C4Rules
 from pipelines.quality.fineweb import FineWebRules
@@ -93,9 +92,15 @@ def _language(path: Path, alias: str, entry: dict[str, Any]) -> LanguageQuality:
     if missing:
         raise ConfigError(f"{where}: missing field(s) {', '.join(missing)}")
     try:
-        return validate(LanguageQuality, nested, where)
-    except ConfigError as exc:  # the file is flat: name the field, not the family it belongs to
-        raise ConfigError(_FAMILY_IN_FIELD.sub("field '", str(exc))) from None
+        return LanguageQuality.model_validate(nested)
+    except ValidationError as exc:  # the file is flat per language: name the field, not its family
+        raise ConfigError(f"{where}: " + "; ".join(_flat_clause(error) for error in exc.errors(include_url=False))) from None
 
 
-_FAMILY_IN_FIELD = re.compile(r"field '(?:" + "|".join(f.family for f in FAMILIES) + r")\.")
+def _flat_clause(error: dict) -> str:
+    """``field 'name': message`` for one pydantic error, the family left out of the location."""
+    loc = [str(part) for part in error["loc"]]
+    if loc and loc[0] in {family.family for family in FAMILIES}:
+        loc = loc[1:]
+    message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    return f"field '{'.'.join(loc)}': {message}"

@@ -225,6 +225,7 @@ def test_regeneration_is_byte_identical(tmp_path):
     written = gen.generate(tmp_path)
     fresh = {p.relative_to(tmp_path).as_posix() for p in written}
     committed = {p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file()}
+    committed = {name for name in committed if not name.startswith("posttrain/")}  # sample/make_posttrain_sample.py's
     assert fresh == committed
     for name in sorted(fresh):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
