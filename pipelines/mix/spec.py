@@ -37,7 +37,8 @@ DEFAULT_BOS_EOS = (
 )
 
 _TOP_KEYS = {"name", "tokenizer", "total_tokens", "seed", "max_epochs", "shard", "bos_eos",
-             "groups", "resolution", "tolerances", "notes", "rows"}
+             "groups", "resolution", "tolerances", "notes", "rows",
+             "export"}  # read by pipelines/export/config.py
 _ROW_KEYS = {"id", "group", "language", "languages", "source", "sources", "tokens", "percent",
              "split", "weights", "max_epochs", "note"}
 _SHARD_KEYS = {"max_tokens", "max_bytes", "compression", "compression_level", "row_group_rows"}
