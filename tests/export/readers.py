@@ -1,0 +1,24 @@
+"""The training stacks' own readers, for the tests: megatron-core's IndexedDataset and streaming's
+StreamingDataset (both need torch; tests skip when they are not installed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def megatron_documents(prefix: Path) -> list[np.ndarray]:
+    """Every document of ``prefix``.bin/.idx as megatron-core's IndexedDataset reads it (checks one per entry)."""
+    indexed = pytest.importorskip("megatron.core.datasets.indexed_dataset", reason="megatron-core (and torch) not installed")
+    dataset = indexed.IndexedDataset(str(prefix))
+    assert list(dataset.document_indices) == list(range(len(dataset) + 1))
+    return [np.array(dataset[i]) for i in range(len(dataset))]  # copies: the mmap closes with the dataset
+
+
+def mds_samples(folder: Path) -> list[np.ndarray]:
+    """Every sample's ``tokens`` of the MDS export at ``folder``, in order, as StreamingDataset gives them."""
+    streaming = pytest.importorskip("streaming", reason="mosaicml-streaming (and torch, torchvision) not installed")
+    dataset = streaming.StreamingDataset(local=str(folder), shuffle=False, batch_size=1)
+    return [np.array(dataset[i]["tokens"]) for i in range(dataset.num_samples)]
