@@ -5,12 +5,13 @@ import dagster as dg
 from assets.automation import new_source_files_sensor, nightly_schedule
 from assets.checks import curate_checks
 from assets.curate_assets import curate_assets
+from assets.export_assets import export_assets
 from assets.jobs import curate_and_mix_job
 from assets.mix_assets import mix_assets, mix_checks
 from assets.resources import SeamixSettings
 
 defs = dg.Definitions(
-    assets=[*curate_assets, *mix_assets],
+    assets=[*curate_assets, *mix_assets, *export_assets],
     asset_checks=[*curate_checks, *mix_checks],
     jobs=[curate_and_mix_job],
     schedules=[nightly_schedule],
