@@ -12,7 +12,7 @@ MANIFEST_NAME = "manifest.json"
 
 
 def row_totals(records: list[dict], special_per_document: int) -> dict[str, dict]:
-    """Per mix row (in order of first appearance): documents, text tokens, BOS/EOS tokens and all tokens."""
+    """Per mix row: documents, text tokens, BOS/EOS tokens and all tokens."""
     rows: dict[str, dict] = {}
     for record in records:
         for row_id, stats in record["rows"].items():
@@ -39,10 +39,9 @@ def check_rows_against_mix(rows: dict[str, dict], mix_manifest: dict, where: str
 
 
 def build_export_manifest(spec: MixSpec, settings: ExportSettings, fmt: str, tokenizer: dict, source: dict,
-                          rows: dict[str, dict], files: list[dict], mix_manifest: dict) -> dict:
-    """The manifest of one export: settings, tokenizer, source mix, rows (in the spec's order) and files."""
-    order = [row["row_id"] for row in mix_manifest["rows"] if row["row_id"] in rows]
-    ordered = [rows[row_id] for row_id in order]
+                          rows: dict[str, dict], files: list[dict]) -> dict:
+    """The manifest of one export: settings, tokenizer, source mix, rows and files."""
+    ordered = list(rows.values())
     return {
         "format": fmt,
         "mix": {"name": spec.name, "seed": spec.seed, "spec_sha256": spec.sha256, **source},

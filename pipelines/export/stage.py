@@ -65,8 +65,9 @@ def export_mix(layout: DataLayout, spec: MixSpec, settings: ExportSettings, fmt:
         records = [unit.run(shard, work) for shard in mix_manifest["shards"]]
         rows = row_totals(records, encoder.special_per_document)
         check_rows_against_mix(rows, mix_manifest, out)
+        rows = {row["row_id"]: rows[row["row_id"]] for row in mix_manifest["rows"] if row["row_id"] in rows}
         files = _FINISH[fmt](unit, records, rows, work)
-    manifest = build_export_manifest(spec, settings, fmt, tokenizer, source_info, rows, files, mix_manifest)
+    manifest = build_export_manifest(spec, settings, fmt, tokenizer, source_info, rows, files)
     expected = mix_manifest["totals"]["tokens"] + manifest["totals"]["docs"] * encoder.special_per_document
     if sum(f["tokens"] for f in files) != expected:
         raise ExportError(f"{out}: files hold {sum(f['tokens'] for f in files):,} tokens, expected {expected:,}")
@@ -116,7 +117,7 @@ class _Unit:
         marker = _marker(self.out, stem)
         if storage.isfile(marker):
             record = json.loads(storage.read_text(marker))
-            if all(storage.isfile(storage.join(self.out, entry["file"])) for entry in record["files"]):
+            if all(self._kept(entry) for entry in record["files"]):
                 return record
         local = os.path.join(work, stem)
         shutil.rmtree(local, ignore_errors=True)
@@ -138,6 +139,12 @@ class _Unit:
         write_json_atomic(record, marker)
         shutil.rmtree(local, ignore_errors=True)
         return record
+
+    def _kept(self, entry: dict) -> bool:
+        """A finished shard's file is still there, or (a Megatron part) already merged into its row."""
+        if storage.isfile(storage.join(self.out, entry["file"])):
+            return True
+        return "row_id" in entry and storage.isfile(_marker(self.out, f"row-{entry['row_id']}"))
 
     def _write(self, batches: Iterable[TokenizedBatch], local: str, stem: str) -> tuple[list[dict], str, str]:
         """Write the shard's files; return them (names relative to the local root), the local root and

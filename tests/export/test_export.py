@@ -134,6 +134,18 @@ def test_resume_after_a_kill_redoes_only_unfinished_shards(sampled, monkeypatch)
     assert {f.name: f.read_bytes() for f in out.glob("shard-*.jsonl")} == digests
 
 
+def test_a_finished_export_is_not_redone(sampled, monkeypatch):
+    layout, spec_file = sampled
+    first = export(layout, spec_file, "megatron")
+
+    def must_not_run(*args):
+        raise AssertionError("a finished shard was exported again")
+
+    monkeypatch.setattr(megatron, "write_part", must_not_run)
+    monkeypatch.setattr(megatron, "merge_datasets", must_not_run)
+    assert export(layout, spec_file, "megatron") == first
+
+
 def test_other_settings_start_the_format_over(sampled):
     layout, spec_file = sampled
     export(layout, spec_file, "jsonl")
