@@ -128,7 +128,7 @@ def main() -> None:
         bare = None
         for variant in ["bare", *args.formats.split(",")]:
             proc = subprocess.run([sys.executable, __file__, "--child", variant, root, spec_file],
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 print(f"{scale:>4}x {variant:>9}  failed: {proc.stderr.strip().splitlines()[-1]}")
                 continue

@@ -45,8 +45,8 @@ class IndexedDatasetWriter:
         self.dtype = np.dtype(dtype)
         self.documents = 0
         self.tokens = 0
-        self._bin = open(f"{prefix}.bin", "wb")
-        self._lengths = open(f"{prefix}.lengths.tmp", "wb")
+        self._bin = open(f"{prefix}.bin", "wb")  # noqa: SIM115 (open until close(): the writer streams)
+        self._lengths = open(f"{prefix}.lengths.tmp", "wb")  # noqa: SIM115
 
     def add_document(self, tokens: np.ndarray) -> None:
         """Append one document as one sequence."""
@@ -75,8 +75,7 @@ class IndexedDatasetWriter:
             idx.write(struct.pack("<B", DTYPE_CODES[self.dtype]))
             idx.write(struct.pack("<Q", self.documents))
             idx.write(struct.pack("<Q", self.documents + 1))
-            for start in range(0, self.documents, CHUNK):
-                idx.write(np.ascontiguousarray(lengths[start:start + CHUNK]).tobytes())
+            idx.writelines(np.ascontiguousarray(lengths[start:start + CHUNK]).tobytes() for start in range(0, self.documents, CHUNK))
             pointer = 0
             for start in range(0, self.documents, CHUNK):
                 chunk = lengths[start:start + CHUNK].astype(np.int64) * self.dtype.itemsize

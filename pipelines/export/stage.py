@@ -21,8 +21,18 @@ from types import ModuleType
 from pipelines import storage
 from pipelines.export import jsonl, megatron
 from pipelines.export.config import ExportSettings
-from pipelines.export.manifest import build_export_manifest, check_rows_against_mix, row_totals, write_export_manifest
-from pipelines.export.tokenize import DocumentEncoder, ExportError, TokenizedBatch, tokenized_batches
+from pipelines.export.manifest import (
+    build_export_manifest,
+    check_rows_against_mix,
+    row_totals,
+    write_export_manifest,
+)
+from pipelines.export.tokenize import (
+    DocumentEncoder,
+    ExportError,
+    TokenizedBatch,
+    tokenized_batches,
+)
 from pipelines.mix.manifest import MANIFEST_NAME as MIX_MANIFEST
 from pipelines.mix.spec import MixSpec
 from pipelines.mix.stages import shard_dir

@@ -99,7 +99,7 @@ def test_same_sample_gives_the_same_bytes(sampled, tmp_path):
             (Path(other.root, "mixes") / f.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
             (Path(other.root, "mixes") / f.relative_to(src)).write_bytes(f.read_bytes())
     second = export(other, spec_file, "megatron")
-    digests = lambda m: [(f["file"], f["sha256"]) for f in m["files"] if f["file"] != "blend.txt"]  # noqa: E731
+    digests = lambda m: [(f["file"], f["sha256"]) for f in m["files"] if f["file"] != "blend.txt"]
     assert digests(first) == digests(second)
 
 
@@ -202,3 +202,12 @@ def test_index_writer_layout_and_dtype_choice(tmp_path):
     header = (tmp_path / "d.idx").read_bytes()[:34]
     assert header[:9] == b"MMIDIDX\x00\x00" and struct.unpack("<QBQQ", header[9:]) == (1, 8, 3, 4)
     assert not (tmp_path / "d.lengths.tmp").exists()
+
+
+def test_cli_exports_and_prints_the_totals(sampled, capsys):
+    from pipelines.cli import main
+
+    layout, spec_file = sampled
+    assert main(["export", "--mix", str(spec_file), "--format", "jsonl", "--data-root", layout.root]) == 0
+    manifest = json.loads((Path(export_dir(layout, load_mix_spec(spec_file), "jsonl")) / "manifest.json").read_text())
+    assert f"jsonl: {manifest['totals']['tokens']:,} tokens" in capsys.readouterr().out

@@ -41,7 +41,7 @@ def test_streaming_reads_packed_sequences_token_exact(sampled):
     for d in docs:
         per_shard.setdefault(d["shard"], []).append(d)
     stream = iter(samples)
-    for shard, shard_docs in per_shard.items():
+    for shard_docs in per_shard.values():
         expected = [t for d in shard_docs for t in d["expected"]]
         count = -(-len(expected) // SEQ_LEN)
         got = [next(stream) for _ in range(count)]
