@@ -90,6 +90,8 @@ def child(variant: str, root: str, spec_file: str) -> dict:
 
     layout, spec = DataLayout.at(root), load_mix_spec(spec_file)
     tok = load_tokenizer("gemma3")  # loaded before the clock starts, for every variant
+    if variant == "mds":
+        import pipelines.export.mds  # noqa: F401  (streaming imports torch: seconds, once per process, not per token)
     start = time.perf_counter()
     if variant == "bare":
         folder = Path(shard_dir(layout, spec))
