@@ -26,10 +26,9 @@ class ExportSettings(StrictModel):
     mds_shard_bytes: int = Field(1 << 26, ge=1 << 16)  # MDSWriter size_limit per .mds shard
     formats: tuple[Format, ...] = FORMATS  # what the Dagster asset exports (the CLI takes --format)
 
-    def fingerprint(self) -> str:
-        """Settings as a stable string: a finished part made with other settings is redone."""
-        return self.model_dump_json()
-
+    def output_settings(self) -> dict:
+        """The settings that shape the files (not ``formats``, which only picks what the asset runs)."""
+        return self.model_dump(exclude={"formats"})
 
 def load_export_settings(mix_file: str | Path, spec_tokenizer: str) -> ExportSettings:
     """The ``export:`` section of ``mix_file`` (defaults when absent), checked against the spec's

@@ -45,7 +45,7 @@ def build_export_manifest(spec: MixSpec, settings: ExportSettings, fmt: str, tok
     return {
         "format": fmt,
         "mix": {"name": spec.name, "seed": spec.seed, "spec_sha256": spec.sha256, **source},
-        "settings": settings.model_dump(),
+        "settings": settings.output_settings(),
         "tokenizer": tokenizer,
         "rows": ordered,
         "files": files,

@@ -66,7 +66,7 @@ def export_mix(layout: DataLayout, spec: MixSpec, settings: ExportSettings, fmt:
                  "eos_id": encoder.suffix[0] if encoder.suffix else None}
     source_info = {"manifest_sha256": hashlib.sha256(mix_text.encode()).hexdigest(), "shards": len(mix_manifest["shards"])}
     fingerprint = hashlib.sha256(json.dumps(
-        {"version": EXPORT_VERSION, "format": fmt, "settings": settings.model_dump(), "tokenizer": tokenizer,
+        {"version": EXPORT_VERSION, "format": fmt, "settings": settings.output_settings(), "tokenizer": tokenizer,
          "source": source_info}, sort_keys=True).encode()).hexdigest()
     out = export_dir(layout, spec, fmt)
     _drop_stale(out, fingerprint)
