@@ -1,6 +1,7 @@
 """Export throughput and memory: `export_mix` per format vs a bare loop of `encode_batch_fast` + a numpy write.
 
-Same shards, same run, each variant in a fresh process (peak RSS is the process's own). Text: the
+Same shards, same run, each variant in a fresh process (peak RSS is the process's own), twice in
+the order A B C C B A; seconds are the mean of the two. Text: the
 real books in ../shared/realdata/text/books cut into ~2,000-character documents, counted with Gemma 3,
 sampled into a mix at --scales epochs (1x, then the same pool repeated), so the mix grows while the
 pool stays the same.
@@ -81,8 +82,9 @@ def build_mix(work: Path, scale: int, records: list[dict]) -> tuple[str, str]:
 
 def child(variant: str, root: str, spec_file: str) -> dict:
     """Run one variant in this process; return tokens, seconds and peak RSS."""
+    from pipelines import storage
     from pipelines.export.config import load_export_settings
-    from pipelines.export.stage import export_mix
+    from pipelines.export.stage import export_dir, export_mix
     from pipelines.mix.spec import load_mix_spec
     from pipelines.mix.stages import shard_dir
     from pipelines.storage.layout import DataLayout
@@ -104,6 +106,8 @@ def child(variant: str, root: str, spec_file: str) -> dict:
                     ids.tofile(out)
                     tokens += len(ids)
     else:
+        storage.remove_tree(export_dir(layout, spec, variant))  # the second run of a variant starts clean too
+        start = time.perf_counter()
         tokens = export_mix(layout, spec, load_export_settings(spec_file, spec.tokenizer), variant)["totals"]["text_tokens"]
     seconds = time.perf_counter() - start
     return {"tokens": tokens, "seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -127,19 +131,24 @@ def main() -> None:
     print(f"{'mix':>5} {'variant':>9} {'tokens':>11} {'seconds':>8} {'tokens/s':>10} {'vs bare':>8} {'peak RSS MB':>12}")
     for scale in [int(s) for s in args.scales.split(",")]:
         root, spec_file = build_mix(work / f"{scale}x", scale, records)
-        bare = None
-        for variant in ["bare", *args.formats.split(",")]:
+        variants = ["bare", *args.formats.split(",")]
+        runs: dict[str, list[dict]] = {v: [] for v in variants}
+        for variant in variants + variants[::-1]:  # A B C C B A: a drift in machine load hits every variant alike
             proc = subprocess.run([sys.executable, __file__, "--child", variant, root, spec_file],
                                   capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 print(f"{scale:>4}x {variant:>9}  failed: {proc.stderr.strip().splitlines()[-1]}")
                 continue
-            result = json.loads(proc.stdout.strip().splitlines()[-1])
-            rate = result["tokens"] / result["seconds"]
+            runs[variant].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        bare = None
+        for variant, results in runs.items():
+            if not results:
+                continue
+            seconds = sum(r["seconds"] for r in results) / len(results)
+            rate = results[0]["tokens"] / seconds
             bare = bare or rate
-            print(f"{scale:>4}x {variant:>9} {result['tokens']:>11,} {result['seconds']:>8.2f} {rate:>10,.0f} "
-                  f"{rate / bare:>7.2f}x {result['rss_mb']:>12,.0f}")
-
+            print(f"{scale:>4}x {variant:>9} {results[0]['tokens']:>11,} {seconds:>8.2f} {rate:>10,.0f} "
+                  f"{rate / bare:>7.2f}x {max(r['rss_mb'] for r in results):>12,.0f}")
 
 if __name__ == "__main__":
     main()
