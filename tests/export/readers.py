@@ -9,9 +9,21 @@ import numpy as np
 import pytest
 
 
+def require_megatron() -> None:
+    """Skip the calling test when megatron-core (or torch) is not installed."""
+    pytest.importorskip("megatron.core.datasets.indexed_dataset", reason="megatron-core (and torch) not installed")
+
+
+def require_streaming() -> None:
+    """Skip the calling test when mosaicml-streaming (or torch, torchvision) is not installed."""
+    pytest.importorskip("streaming", reason="mosaicml-streaming (and torch, torchvision) not installed")
+
+
 def megatron_documents(prefix: Path) -> list[np.ndarray]:
     """Every document of ``prefix``.bin/.idx as megatron-core's IndexedDataset reads it (checks one per entry)."""
-    indexed = pytest.importorskip("megatron.core.datasets.indexed_dataset", reason="megatron-core (and torch) not installed")
+    require_megatron()
+    from megatron.core.datasets import indexed_dataset as indexed
+
     dataset = indexed.IndexedDataset(str(prefix))
     assert list(dataset.document_indices) == list(range(len(dataset) + 1))
     return [np.array(dataset[i]) for i in range(len(dataset))]  # copies: the mmap closes with the dataset
@@ -19,6 +31,8 @@ def megatron_documents(prefix: Path) -> list[np.ndarray]:
 
 def mds_samples(folder: Path) -> list[np.ndarray]:
     """Every sample's ``tokens`` of the MDS export at ``folder``, in order, as StreamingDataset gives them."""
-    streaming = pytest.importorskip("streaming", reason="mosaicml-streaming (and torch, torchvision) not installed")
+    require_streaming()
+    import streaming
+
     dataset = streaming.StreamingDataset(local=str(folder), shuffle=False, batch_size=1)
     return [np.array(dataset[i]["tokens"]) for i in range(dataset.num_samples)]

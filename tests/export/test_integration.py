@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from readers import mds_samples, megatron_documents
+from readers import mds_samples, megatron_documents, require_megatron, require_streaming
 
+from eval.realdata import NTREX
 from pipelines.export.config import load_export_settings
 from pipelines.export.stage import export_dir, export_mix
 from pipelines.mix.plan import plan_mix
@@ -26,7 +27,6 @@ from pipelines.tokens.counts import count_tokens
 from pipelines.tokens.registry import load_tokenizer
 
 pytestmark = pytest.mark.integration
-NTREX = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata" / "multilingual" / "ntrex128"
 GEMMA = Path.home() / ".cache" / "seamix" / "tokenizers" / "gemma3" / "tokenizer.json"
 LANGUAGES = {"tha": "tha_Thai", "vie": "vie_Latn", "ind": "ind_Latn", "tam": "tam_Taml"}
 SEQ_LEN = 8192
@@ -70,22 +70,26 @@ def gemma_mix(tmp_path, tokenizer_cache) -> tuple[DataLayout, Path]:
     return layout, spec_file
 
 
-def test_gemma_exports_are_token_exact_and_decode_to_the_texts(gemma_mix):
-    layout, spec_file = gemma_mix
+def _sample(layout: DataLayout, spec_file: Path):
     spec = load_mix_spec(spec_file)
-    settings = load_export_settings(spec_file, spec.tokenizer)
     folder = Path(shard_dir(layout, spec))
     mix = json.loads((folder / "manifest.json").read_text())
     docs = [row for shard in mix["shards"] for row in pq.read_table(folder / shard["file"]).to_pylist()]
     assert len(mix["shards"]) >= 2
     tok = load_tokenizer("gemma3")
-    bos, eos = tok.token_to_id("<bos>"), tok.token_to_id("<eos>")
-    expected_total = mix["totals"]["tokens"] + 2 * len(docs)
+    return spec, load_export_settings(spec_file, spec.tokenizer), mix, docs, tok
 
+
+def test_gemma_megatron_and_jsonl_are_token_exact_and_decode_to_the_texts(gemma_mix):
+    require_megatron()
+    layout, spec_file = gemma_mix
+    spec, settings, mix, docs, tok = _sample(layout, spec_file)
+    bos, eos = tok.token_to_id("<bos>"), tok.token_to_id("<eos>")
     manifests = {fmt: export_mix(layout, spec, settings, fmt) for fmt in ("jsonl", "megatron")}
     for manifest in manifests.values():
-        assert manifest["totals"]["tokens"] == expected_total
-        assert manifest["tokenizer"]["vocab_size"] == 262_145 and (manifest["tokenizer"]["bos_id"], manifest["tokenizer"]["eos_id"]) == (bos, eos)
+        assert manifest["totals"]["tokens"] == mix["totals"]["tokens"] + 2 * len(docs)
+        assert manifest["tokenizer"]["vocab_size"] == 262_145
+        assert (manifest["tokenizer"]["bos_id"], manifest["tokenizer"]["eos_id"]) == (bos, eos)
     out = Path(export_dir(layout, spec, "megatron"))
     for row in manifests["megatron"]["rows"]:
         read = megatron_documents(out / row["row_id"])
@@ -94,9 +98,15 @@ def test_gemma_exports_are_token_exact_and_decode_to_the_texts(gemma_mix):
         assert all(r.dtype == np.int32 and r[0] == bos and r[-1] == eos for r in read)
         assert [tok.decode(r[1:-1].tolist()) for r in read[::7]] == [d["text"] for d in row_docs[::7]]
 
+
+def test_gemma_mds_packs_8192_token_sequences_that_decode_to_the_texts(gemma_mix):
+    require_streaming()
+    layout, spec_file = gemma_mix
+    spec, settings, mix, docs, tok = _sample(layout, spec_file)
+    bos, eos = tok.token_to_id("<bos>"), tok.token_to_id("<eos>")
     export_mix(layout, spec, settings, "mds")
     samples = mds_samples(Path(export_dir(layout, spec, "mds")))
-    assert sum(map(len, samples)) == expected_total
+    assert sum(map(len, samples)) == mix["totals"]["tokens"] + 2 * len(docs)
     assert sum(len(s) != SEQ_LEN for s in samples) <= len(mix["shards"])
     texts = {d["text"] for d in docs}
     for sequence in samples[::2]:

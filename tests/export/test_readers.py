@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from readers import mds_samples, megatron_documents
+from readers import mds_samples, megatron_documents, require_megatron, require_streaming
 from test_export import export, shard_documents
 
 from pipelines.export.stage import export_dir
@@ -18,6 +18,7 @@ SEQ_LEN = 64
 
 
 def test_megatron_core_reads_each_row_document_by_document(sampled):
+    require_megatron()
     layout, spec_file = sampled
     manifest = export(layout, spec_file, "megatron")
     out = Path(export_dir(layout, load_mix_spec(spec_file), "megatron"))
@@ -30,6 +31,7 @@ def test_megatron_core_reads_each_row_document_by_document(sampled):
 
 
 def test_streaming_reads_packed_sequences_token_exact(sampled):
+    require_streaming()
     layout, spec_file = sampled
     manifest = export(layout, spec_file, "mds")
     out = Path(export_dir(layout, load_mix_spec(spec_file), "mds"))
@@ -63,6 +65,7 @@ def test_streaming_reads_packed_sequences_token_exact(sampled):
     assert len(inside) > 10 and all(text in texts for text in inside)
 
 def test_streaming_reads_unpacked_documents_in_chunks(sampled):
+    require_streaming()
     layout, spec_file = sampled
     data = yaml.safe_load(spec_file.read_text())
     data["export"]["pack"] = False
