@@ -10,6 +10,7 @@ from assets.decontaminate_assets import (
     decontaminate_checks,
     with_decontam_upstream,
 )
+from assets.export_assets import export_assets
 from assets.jobs import curate_and_mix_job
 from assets.mix_assets import mix_assets, mix_checks
 from assets.posttrain_assets import (
@@ -21,7 +22,7 @@ from assets.posttrain_assets import (
 from assets.resources import SeamixSettings
 
 defs = dg.Definitions(
-    assets=[*with_decontam_upstream(curate_assets), *decontaminate_assets, *mix_assets, *posttrain_assets],
+    assets=[*with_decontam_upstream(curate_assets), *decontaminate_assets, *mix_assets, *export_assets, *posttrain_assets],
     asset_checks=[*curate_checks, *mix_checks, *posttrain_checks_defs, *decontaminate_checks],
     jobs=[curate_and_mix_job, posttrain_mix_job],
     schedules=[nightly_schedule],

@@ -12,6 +12,7 @@ from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.curate.run import DECONTAM_STAGE, curate_stages, run_curate_stage
 from pipelines.decontaminate.config import ACTIONS, DecontamConfig
+from pipelines.export.config import FORMATS
 from pipelines.extract.html import EXTRACTORS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
@@ -97,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     command("plan", _plan, "plan a mix spec against the pool", mix=True)
     command("mix", _mix, "sample the planned mix into Parquet shards + manifest", sources=True, mix=True)
     command("report", _report, "print target vs achieved of a mix", mix=True)
+    export = command("export", _export, "tokenize the mix shards into MDS, Megatron .bin/.idx or JSONL", mix=True)
+    export.add_argument("--format", required=True, choices=FORMATS, help="mds (LLM Foundry), megatron, jsonl")
     run = command("run", _run, "everything: curate, pool, plan, mix, report", sources=True, mix=True)
     _curate_arguments(run)
     sql = command("sql", _sql, "run a SQL query against the DuckDB catalog")
@@ -217,6 +220,19 @@ def _print_report(layout: DataLayout, spec: MixSpec) -> int:
     print(f"DuckDB catalog: {layout.duckdb_path}\n")
     print(format_report(report))
     return 0 if all(report.column("within_tolerance").to_pylist()) else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipelines.export.config import load_export_settings
+    from pipelines.export.stage import export_dir, export_mix
+
+    layout = _layout(args)
+    spec = load_mix_spec(args.mix)
+    manifest = export_mix(layout, spec, load_export_settings(args.mix, spec.tokenizer), args.format)
+    totals = manifest["totals"]
+    print(f"{args.format}: {totals['tokens']:,} tokens ({totals['text_tokens']:,} text + {totals['special_tokens']:,} "
+          f"BOS/EOS) in {totals['docs']:,} documents, {totals['files']} files in {export_dir(layout, spec, args.format)}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

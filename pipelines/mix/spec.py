@@ -257,6 +257,7 @@ class MixSpec(StrictModel):
     tolerances: Tolerances = Tolerances()
     notes: Text | None = None
     rows: tuple[MixRow, ...]
+    export: dict[str, Any] | None = None  # sequence length, packing, BOS/EOS: validated by pipelines/export/config.py
     _path: str | None = PrivateAttr(None)
     _sha256: str | None = PrivateAttr(None)
 

@@ -1,0 +1,1 @@
+"""Export stage: a sampled mix as tokenized training data (MDS for LLM Foundry, Megatron indexed datasets, JSONL)."""
