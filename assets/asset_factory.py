@@ -1,0 +1,49 @@
+"""Build a Dagster asset from a Stage: partitions, kinds, owner, tags, code references, retries."""
+
+
+import inspect
+
+import dagster as dg
+
+from assets.resources import PROJECT_ROOT, SeamixSettings
+from assets.stages import Stage
+
+OWNERS = ["team:seamix-data"]
+
+#: Transient I/O failures (remote storage, throttling) are retried with backoff.
+IO_RETRY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+
+def code_references(*objects: object) -> dg.CodeReferencesMetadataValue:
+    """Links to where each object (class or function) is defined, relative to the repository."""
+    references = []
+    for obj in objects:
+        path = inspect.getsourcefile(obj)
+        references.append(dg.LocalFileCodeReference(
+            file_path=path, line_number=inspect.getsourcelines(obj)[1],
+            label=f"{obj.__module__}.{obj.__qualname__}" if path.startswith(str(PROJECT_ROOT)) else None,
+        ))
+    return dg.CodeReferencesMetadataValue(code_references=references)
+
+
+def stage_asset(stage: Stage) -> dg.AssetsDefinition:
+    """The asset that runs ``stage`` for its partition (or unpartitioned) and records that partition's metadata."""
+
+    @dg.asset(
+        name=stage.asset,
+        group_name=stage.group,
+        deps=list(stage.deps),
+        description=stage.description,
+        kinds=set(stage.kinds),
+        owners=OWNERS,
+        tags={"stage": stage.step},
+        metadata={"dagster/code_references": code_references(stage.engine)},
+        partitions_def=stage.partitions_def,
+        backfill_policy=dg.BackfillPolicy.multi_run(1) if stage.partitions_def else None,
+        retry_policy=IO_RETRY,
+    )
+    def _asset(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
+        partition = context.partition_key if context.has_partition_key else None
+        return dg.MaterializeResult(metadata=stage.run(seamix, partition, context.log))
+
+    return _asset
