@@ -73,31 +73,37 @@ def stage_metadata(outcome: StageOutcome) -> dict:
     return meta
 
 
-def composition_png(report: pa.Table) -> bytes:
-    """Bar chart of the mix composition per language (achieved vs target share of tokens) as PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def language_shares(report: pa.Table) -> list[tuple[str, int, float, float]]:
+    """Per language of a mix report: achieved tokens, achieved share and target share (percent),
+    largest first."""
     totals: dict[str, list[int]] = {}
     for row in report.to_pylist():
         cell = totals.setdefault(row["language"], [0, 0])
         cell[0] += row["achieved_tokens"]
         cell[1] += row["target_tokens"]
-    languages = sorted(totals, key=lambda lang: -totals[lang][0])
-    achieved_all = sum(a for a, _ in totals.values()) or 1
-    target_all = sum(t for _, t in totals.values()) or 1
-    achieved = [100 * totals[lang][0] / achieved_all for lang in languages]
-    target = [100 * totals[lang][1] / target_all for lang in languages]
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=96)
-    x = range(len(languages))
-    ax.bar([i - 0.2 for i in x], achieved, width=0.4, label="achieved", color="#4f46e5")
-    ax.bar([i + 0.2 for i in x], target, width=0.4, label="target", color="#a5b4fc")
-    ax.set_xticks(list(x), languages)
-    ax.set_ylabel("share of tokens (%)")
-    ax.set_title("Mix composition by language")
-    ax.legend(frameon=False)
+    achieved_all = sum(a for a, _ in totals.values())
+    target_all = sum(t for _, t in totals.values())
+    rows = [(lang, a, percent(a, achieved_all), percent(t, target_all)) for lang, (a, t) in totals.items()]
+    return sorted(rows, key=lambda r: -r[1])
+
+
+def composition_png(report: pa.Table) -> bytes:
+    """Horizontal bar chart of the mix composition per language (achieved vs target share) as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shares = language_shares(report)[::-1]  # largest on top
+    y = range(len(shares))
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(shares) + 1.2), dpi=96)
+    ax.barh([i + 0.2 for i in y], [s[2] for s in shares], height=0.4, label="achieved", color="#4f46e5")
+    ax.barh([i - 0.2 for i in y], [s[3] for s in shares], height=0.4, label="target", color="#a5b4fc")
+    for i, share in zip(y, shares):
+        ax.text(share[2] + 0.2, i + 0.2, f"{share[2]:.2f} %", va="center", fontsize=8)
+    ax.set_yticks(list(y), [s[0] for s in shares])
+    ax.set_xlabel("share of the mix's tokens (%)")
+    ax.legend(frameon=False, loc="lower right")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
@@ -107,6 +113,11 @@ def composition_png(report: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def png_markdown(png: bytes, alt: str) -> dg.MarkdownMetadataValue:
-    """A PNG embedded in Markdown as a base64 data URI (the UI's Markdown renderer shows it)."""
-    return dg.MetadataValue.md(f"![{alt}](data:image/png;base64,{base64.b64encode(png).decode()})")
+def composition_markdown(report: pa.Table, title: str) -> dg.MarkdownMetadataValue:
+    """The composition chart (a PNG as a base64 data URI, which the UI's Markdown renders) above a
+    table of the same numbers for people: tokens with thousands separators, shares with two decimals."""
+    png = base64.b64encode(composition_png(report)).decode()
+    lines = [f"![{title}](data:image/png;base64,{png})", "", "| language | achieved tokens | share | target share |",
+             "|---|---:|---:|---:|"]
+    lines += [f"| {lang} | {tokens:,} | {share:.2f} % | {target:.2f} % |" for lang, tokens, share, target in language_shares(report)]
+    return dg.MetadataValue.md("\n".join(lines))

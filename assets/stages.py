@@ -11,9 +11,8 @@ import pyarrow as pa
 
 from assets.metadata import (
     column_schema,
-    composition_png,
+    composition_markdown,
     percent,
-    png_markdown,
     stage_metadata,
     table_metadata,
 )
@@ -54,8 +53,8 @@ class Stage:
 
     @property
     def step(self) -> str:
-        """The stage's short name: its group without the order prefix (``s01_ingest`` → ``ingest``)."""
-        return self.group.split("_", 1)[1]
+        """The stage's short name: its group's last segment without the order prefix (``ingest``)."""
+        return self.group.rsplit("/", 1)[-1].split("_", 1)[1]
 
 
 def _per_source(stage: str) -> StageRunner:
@@ -150,7 +149,7 @@ def _run_report(settings: SeamixSettings, mix: str | None, log: dg.DagsterLogMan
     within = sum(report.column("within_tolerance").to_pylist())
     return {
         "report": table_metadata(shown),
-        "composition": png_markdown(composition_png(report), f"composition of mix {spec.name}"),
+        "composition": composition_markdown(report, f"composition of mix {spec.name}"),
         "rows_within_tolerance": within,
         "rows": report.num_rows,
         "achieved_tokens": sum(report.column("achieved_tokens").to_pylist()),
@@ -158,18 +157,19 @@ def _run_report(settings: SeamixSettings, mix: str | None, log: dg.DagsterLogMan
     }
 
 
-#: The graph in pipeline order; the group prefix keeps that order in the UI's alphabetical lists.
+#: The graph in pipeline order. Groups nest stages under their partitioning (per source, all sources,
+#: per mix spec); the numeric prefixes keep pipeline order in the UI's alphabetical lists.
 STAGES = (
-    Stage("ingested_documents", "s01_ingest", "Source files (WARC, FineWeb2, SEA-LION Pile, JSONL/Parquet) read into the canonical schema, one partition per source.", frozenset({"parquet", "python"}), _per_source("ingest"), IngestTask, source_partitions),
-    Stage("extracted_documents", "s02_extract", "Main-content text extracted from HTML with resiliparse, per source.", frozenset({"parquet", "python"}), _per_source("extract"), ExtractTask, source_partitions, ("ingested_documents",)),
-    Stage("identified_documents", "s03_langid", "Text normalised (NFC, zero-width, Zawgyi) and language-identified with fastText, per source.", frozenset({"parquet", "python"}), _per_source("langid"), LangidTask, source_partitions, ("extracted_documents",)),
-    Stage("filtered_documents", "s04_quality", "Per-language Gopher, FineWeb and C4 heuristics, per source; every drop has a reason.", frozenset({"parquet", "python"}), _per_source("quality"), QualityTask, source_partitions, ("identified_documents",)),
-    Stage("deduplicated_documents", "s05_dedup", "Exact and MinHash near-duplicates removed within each language across all sources.", frozenset({"parquet", "duckdb", "python"}), _run_dedup, run_dedup, None, ("filtered_documents",)),
-    Stage("curated_documents", "s06_tokens", "Exact token counts for every configured tokenizer: the curated pool, tokens per language.", frozenset({"parquet", "python"}), _run_tokens, TokensTask, None, ("deduplicated_documents",)),
-    Stage("pool_inventory", "s07_pool", "Documents, bytes and tokens per language and source: what a mix is planned from.", frozenset({"parquet", "duckdb"}), _run_pool, build_pool_stage, None, ("curated_documents",)),
-    Stage("mix_plan", "s08_plan", "Per mix row: available tokens, quota, sampling fraction and epochs; fails when infeasible. One partition per mix spec.", frozenset({"parquet", "python"}), _run_plan, plan_stage, mix_partitions, ("pool_inventory",)),
-    Stage("mix_shards", "s09_mix", "Deterministic sample of the plan written as zstd Parquet shards and manifest.json, per mix spec.", frozenset({"parquet", "duckdb"}), _run_mix, mix_stage, mix_partitions, ("mix_plan",)),
-    Stage("mix_report", "s10_report", "Target vs achieved tokens per mix row with a composition chart, also the DuckDB view mix_report.", frozenset({"parquet", "duckdb"}), _run_report, report_stage, mix_partitions, ("mix_shards",)),
+    Stage("ingested_documents", "1_per_source/01_ingest", "Source files (WARC, FineWeb2, SEA-LION Pile, JSONL/Parquet) read into the canonical schema, one partition per source.", frozenset({"parquet", "python"}), _per_source("ingest"), IngestTask, source_partitions),
+    Stage("extracted_documents", "1_per_source/02_extract", "Main-content text extracted from HTML with resiliparse, per source.", frozenset({"parquet", "python"}), _per_source("extract"), ExtractTask, source_partitions, ("ingested_documents",)),
+    Stage("identified_documents", "1_per_source/03_langid", "Text normalised (NFC, zero-width, Zawgyi) and language-identified with fastText, per source.", frozenset({"parquet", "python"}), _per_source("langid"), LangidTask, source_partitions, ("extracted_documents",)),
+    Stage("filtered_documents", "1_per_source/04_quality", "Per-language Gopher, FineWeb and C4 heuristics, per source; every drop has a reason.", frozenset({"parquet", "python"}), _per_source("quality"), QualityTask, source_partitions, ("identified_documents",)),
+    Stage("deduplicated_documents", "2_all_sources/05_dedup", "Exact and MinHash near-duplicates removed within each language across all sources.", frozenset({"parquet", "duckdb", "python"}), _run_dedup, run_dedup, None, ("filtered_documents",)),
+    Stage("curated_documents", "2_all_sources/06_tokens", "Exact token counts for every configured tokenizer: the curated pool, tokens per language.", frozenset({"parquet", "python"}), _run_tokens, TokensTask, None, ("deduplicated_documents",)),
+    Stage("pool_inventory", "2_all_sources/07_pool", "Documents, bytes and tokens per language and source: what a mix is planned from.", frozenset({"parquet", "duckdb"}), _run_pool, build_pool_stage, None, ("curated_documents",)),
+    Stage("mix_plan", "3_per_mix/08_plan", "Per mix row: available tokens, quota, sampling fraction and epochs; fails when infeasible. One partition per mix spec.", frozenset({"parquet", "python"}), _run_plan, plan_stage, mix_partitions, ("pool_inventory",)),
+    Stage("mix_shards", "3_per_mix/09_mix", "Deterministic sample of the plan written as zstd Parquet shards and manifest.json, per mix spec.", frozenset({"parquet", "duckdb"}), _run_mix, mix_stage, mix_partitions, ("mix_plan",)),
+    Stage("mix_report", "3_per_mix/10_report", "Target vs achieved tokens per mix row with a composition chart, also the DuckDB view mix_report.", frozenset({"parquet", "duckdb"}), _run_report, report_stage, mix_partitions, ("mix_shards",)),
 )
 
 BY_ASSET = {stage.asset: stage for stage in STAGES}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.run_coordinator import DefaultRunCoordinator, QueuedRunCoordinator
 
 from assets.checks import CHECKS
 from assets.definitions import defs
@@ -88,3 +89,21 @@ def test_a_run_config_with_another_sources_file_records_its_own_partitions(tmp_p
         ).records[0]
     assert record.asset_materialization.metadata["docs_out"].value == 2
     assert (tmp_path / "data" / "curate" / "ingest" / "corpus").is_dir()
+
+
+def test_ui_instance_queues_runs_and_sees_the_cron_instances_runs(tmp_path, monkeypatch):
+    for folder in ("dagster_home", "dagster_home_ui"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "dagster.yaml").write_text((PROJECT_ROOT / folder / "dagster.yaml").read_text())
+    monkeypatch.chdir(tmp_path)  # the UI instance names the shared storage relative to the repository root
+
+    @dg.asset
+    def probe() -> None:
+        """A trivial asset, materialized on the cron instance."""
+
+    with dg.DagsterInstance.from_config(str(tmp_path / "dagster_home")) as cron:
+        assert isinstance(cron.run_coordinator, DefaultRunCoordinator)  # starts a launched run at once
+        run_id = dg.materialize([probe], instance=cron).run_id
+    with dg.DagsterInstance.from_config(str(tmp_path / "dagster_home_ui")) as ui:
+        assert isinstance(ui.run_coordinator, QueuedRunCoordinator)
+        assert [r.run_id for r in ui.get_runs()] == [run_id]

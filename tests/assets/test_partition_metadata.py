@@ -3,6 +3,8 @@ a source's counts, drop reasons and input problems, per-source check values, tok
 
 from __future__ import annotations
 
+import re
+
 import dagster as dg
 import duckdb
 import pyarrow.parquet as pq
@@ -94,5 +96,6 @@ def test_report_has_percent_deviation_and_a_png_chart(full_run):
     record = meta["report"].value.records[0].data
     assert "deviation" not in record and round(record["deviation_pct"], 2) == record["deviation_pct"]
     assert meta["composition"].value.startswith("![composition of mix demo](data:image/png;base64,iVBOR")
+    assert re.search(r"\| tha_Thai \| \d{1,3}(,\d{3})+ \| \d+\.\d\d % \|", meta["composition"].value)
     pool = _latest(instance, "pool_inventory")["pool"].value
     assert any(r.data["mix_source"] != r.data["source"] for r in pool.records)  # shown because it says something
