@@ -43,7 +43,11 @@ def stage_asset(stage: Stage) -> dg.AssetsDefinition:
         retry_policy=IO_RETRY,
     )
     def _asset(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
-        partition = context.partition_key if context.has_partition_key else None
-        return dg.MaterializeResult(metadata=stage.run(seamix, partition, context.log))
+        if stage.partitions_def is None:
+            return dg.MaterializeResult(metadata=stage.run(seamix, None, context.log))
+        # a key, or a range (UI backfills tag their runs with one): each partition gets its own metadata
+        for key in context.partition_keys:
+            context.add_asset_metadata(stage.run(seamix, key, context.log), partition_key=key)
+        return dg.MaterializeResult()
 
     return _asset

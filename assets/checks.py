@@ -40,6 +40,11 @@ class Check:
     blocking: bool = False
 
     @property
+    def asset_partitioned(self) -> bool:
+        """True when the guarded asset (and so the check) is partitioned."""
+        return BY_ASSET[self.asset].partitions_def is not None
+
+    @property
     def severity(self) -> dg.AssetCheckSeverity:
         """Blocking checks fail with ERROR (downstream assets stop); the others warn."""
         return dg.AssetCheckSeverity.ERROR if self.blocking else dg.AssetCheckSeverity.WARN
@@ -108,7 +113,13 @@ def _asset_check(check: Check) -> dg.AssetChecksDefinition:
         partitions_def=BY_ASSET[check.asset].partitions_def,
     )
     def _check(context: dg.AssetCheckExecutionContext, seamix: SeamixSettings) -> dg.AssetCheckResult:
-        passed, metadata = check.evaluate(seamix, context.partition_key if context.has_partition_key else None)
+        if check.asset_partitioned and not context.has_partition_key:  # a range run (UI backfill): all must pass
+            results = {key: check.evaluate(seamix, key) for key in context.partition_keys}
+            return dg.AssetCheckResult(
+                passed=all(passed for passed, _ in results.values()), severity=check.severity,
+                metadata={"by_partition": dg.MetadataValue.json({k: {n: getattr(v, "value", v) for n, v in m.items()} for k, (_, m) in results.items()})},
+            )
+        passed, metadata = check.evaluate(seamix, context.partition_key if check.asset_partitioned else None)
         return dg.AssetCheckResult(passed=passed, severity=check.severity, metadata=metadata)
 
     return _check

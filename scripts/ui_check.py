@@ -63,12 +63,25 @@ def graphql(base: str, query: str, variables: dict | None = None) -> dict:
     return answer["data"]
 
 
-def check_graph(driver: webdriver.Chrome, base: str) -> None:
-    """The lineage opens on three readable groups; expanded, every asset is drawn."""
+def check_graph(driver: webdriver.Chrome, base: str, screenshots: Path | None) -> None:
+    """The lineage opens on three readable groups with their asset counts; expanded, every stage is drawn."""
     groups = sorted({s.group.split("/")[0] for s in STAGES})
-    open_page(driver, f"{base}/asset-groups", *groups)
+    open_page(driver, f"{base}/asset-groups", *groups, "4 assets", "3 assets")
+    WebDriverWait(driver, WAIT_S).until(lambda d: "fetching statuses" not in body_text(d))
+    save(driver, screenshots, "graph.png")
     expanded = ",".join(f"global@global:{g}" for g in groups)
     open_page(driver, f"{base}/asset-groups?expanded={urllib.parse.quote(expanded)}", *(s.group.split("/")[1] for s in STAGES))
+
+
+def save(driver: webdriver.Chrome, folder: Path | None, name: str) -> None:
+    """A screenshot of the page as a small PNG (64 colours) in ``folder``, when one is given."""
+    if folder is None:
+        return
+    from PIL import Image  # installed with matplotlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(folder / name))
+    Image.open(folder / name).convert("RGB").quantize(64).save(folder / name, optimize=True)
 
 
 def check_partition(driver: webdriver.Chrome, base: str, numbers: dict) -> None:
@@ -83,7 +96,7 @@ def check_partition(driver: webdriver.Chrome, base: str, numbers: dict) -> None:
 def check_report(driver: webdriver.Chrome, base: str) -> None:
     """The mix report's table and composition chart (a PNG in Markdown) render."""
     open_page(driver, f"{base}/assets/mix_report?view=partitions&partition=demo", "deviation_pct", "composition")
-    driver.find_element(By.XPATH, "//tr[td[normalize-space()='composition']]//*[normalize-space()='[Show Markdown]']").click()
+    driver.find_element(By.XPATH, "//tr[td[normalize-space()='composition']]//a[normalize-space()='[Show Markdown]']").click()
     WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script(
         "return Array.from(document.images).some(i => i.src.startsWith('data:image/png') && i.naturalWidth > 300)"
     ))
@@ -121,16 +134,12 @@ def main() -> None:
     numbers = numbers_from_graphql(args.base)
     driver = browser()
     try:
-        check_graph(driver, args.base)
-        if args.screenshots:
-            args.screenshots.mkdir(parents=True, exist_ok=True)
-            driver.save_screenshot(str(args.screenshots / "graph.png"))
+        check_graph(driver, args.base, args.screenshots)
         check_partition(driver, args.base, numbers)
-        if args.screenshots:
-            driver.save_screenshot(str(args.screenshots / "partition.png"))
+        save(driver, args.screenshots, "partition.png")
         check_report(driver, args.base)
-        if args.screenshots:
-            driver.save_screenshot(str(args.screenshots / "report.png"))
+        save(driver, args.screenshots, "report.png")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Close']").click()
         check_backfill(driver, args.base)
     finally:
         driver.quit()
