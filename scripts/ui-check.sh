@@ -22,8 +22,13 @@ fi
 
 TMP=$(mktemp -d)
 PORT=${PORT:-3117}
-cleanup() { [ -n "${DEV:-}" ] && kill "$DEV" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+stop_dev() {  # dagster dev and its webserver, daemon and code server: one process group (setsid)
+  [ -n "${DEV:-}" ] || return 0
+  kill -TERM -- -"$DEV" 2>/dev/null || return 0
+  for _ in $(seq 20); do kill -0 -- -"$DEV" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL -- -"$DEV" 2>/dev/null || true
+}
+trap 'stop_dev; rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/cron" "$TMP/ui"
 cp dagster_home/dagster.yaml "$TMP/cron/"
 sed "s|base_dir: dagster_home\$|base_dir: $TMP/cron|" dagster_home_ui/dagster.yaml >"$TMP/ui/dagster.yaml"
@@ -36,7 +41,6 @@ DAGSTER_HOME="$TMP/cron" "$VENV/bin/dagster" job execute -m assets.definitions -
 echo "dagster dev on the UI instance (port $PORT) ..."
 DAGSTER_HOME="$TMP/ui" setsid "$VENV/bin/dagster" dev -w workspace.yaml -p "$PORT" >"$TMP/dev.log" 2>&1 &
 DEV=$!
-cleanup() { kill -- -"$DEV" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/server_info" >/dev/null && break; sleep 1; done
 
 "$VENV/bin/python" scripts/ui_check.py "http://127.0.0.1:$PORT" ${SHOTS:+--screenshots "$SHOTS"} \
