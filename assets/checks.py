@@ -117,7 +117,9 @@ def _asset_check(check: Check) -> dg.AssetChecksDefinition:
             results = {key: check.evaluate(seamix, key) for key in context.partition_keys}
             return dg.AssetCheckResult(
                 passed=all(passed for passed, _ in results.values()), severity=check.severity,
-                metadata={"by_partition": dg.MetadataValue.json({k: {n: getattr(v, "value", v) for n, v in m.items()} for k, (_, m) in results.items()})},
+                metadata={"by_partition": dg.MetadataValue.json(
+                    {key: {name: getattr(v, "value", v) for name, v in meta.items()} for key, (_, meta) in results.items()}
+                )},
             )
         passed, metadata = check.evaluate(seamix, context.partition_key if check.asset_partitioned else None)
         return dg.AssetCheckResult(passed=passed, severity=check.severity, metadata=metadata)

@@ -160,16 +160,120 @@ def _run_report(settings: SeamixSettings, mix: str | None, log: dg.DagsterLogMan
 #: The graph in pipeline order. Groups nest stages under their partitioning (per source, all sources,
 #: per mix spec); the numeric prefixes keep pipeline order in the UI's alphabetical lists.
 STAGES = (
-    Stage("ingested_documents", "1_per_source/01_ingest", "Source files (WARC, FineWeb2, SEA-LION Pile, JSONL/Parquet) read into the canonical schema, one partition per source.", frozenset({"parquet", "python"}), _per_source("ingest"), IngestTask, source_partitions),
-    Stage("extracted_documents", "1_per_source/02_extract", "Main-content text extracted from HTML with resiliparse, per source.", frozenset({"parquet", "python"}), _per_source("extract"), ExtractTask, source_partitions, ("ingested_documents",)),
-    Stage("identified_documents", "1_per_source/03_langid", "Text normalised (NFC, zero-width, Zawgyi) and language-identified with fastText, per source.", frozenset({"parquet", "python"}), _per_source("langid"), LangidTask, source_partitions, ("extracted_documents",)),
-    Stage("filtered_documents", "1_per_source/04_quality", "Per-language Gopher, FineWeb and C4 heuristics, per source; every drop has a reason.", frozenset({"parquet", "python"}), _per_source("quality"), QualityTask, source_partitions, ("identified_documents",)),
-    Stage("deduplicated_documents", "2_all_sources/05_dedup", "Exact and MinHash near-duplicates removed within each language across all sources.", frozenset({"parquet", "duckdb", "python"}), _run_dedup, run_dedup, None, ("filtered_documents",)),
-    Stage("curated_documents", "2_all_sources/06_tokens", "Exact token counts for every configured tokenizer: the curated pool, tokens per language.", frozenset({"parquet", "python"}), _run_tokens, TokensTask, None, ("deduplicated_documents",)),
-    Stage("pool_inventory", "2_all_sources/07_pool", "Documents, bytes and tokens per language and source: what a mix is planned from.", frozenset({"parquet", "duckdb"}), _run_pool, build_pool_stage, None, ("curated_documents",)),
-    Stage("mix_plan", "3_per_mix/08_plan", "Per mix row: available tokens, quota, sampling fraction and epochs; fails when infeasible. One partition per mix spec.", frozenset({"parquet", "python"}), _run_plan, plan_stage, mix_partitions, ("pool_inventory",)),
-    Stage("mix_shards", "3_per_mix/09_mix", "Deterministic sample of the plan written as zstd Parquet shards and manifest.json, per mix spec.", frozenset({"parquet", "duckdb"}), _run_mix, mix_stage, mix_partitions, ("mix_plan",)),
-    Stage("mix_report", "3_per_mix/10_report", "Target vs achieved tokens per mix row with a composition chart, also the DuckDB view mix_report.", frozenset({"parquet", "duckdb"}), _run_report, report_stage, mix_partitions, ("mix_shards",)),
+    Stage(
+        asset="ingested_documents",
+        group="1_per_source/01_ingest",
+        description=(
+            "Source files (WARC, FineWeb2, SEA-LION Pile, JSONL/Parquet) read into the canonical "
+            "schema, one partition per source."
+        ),
+        kinds=frozenset({"parquet", "python"}),
+        run=_per_source("ingest"),
+        engine=IngestTask,
+        partitions_def=source_partitions,
+    ),
+    Stage(
+        asset="extracted_documents",
+        group="1_per_source/02_extract",
+        description="Main-content text extracted from HTML with resiliparse, per source.",
+        kinds=frozenset({"parquet", "python"}),
+        run=_per_source("extract"),
+        engine=ExtractTask,
+        partitions_def=source_partitions,
+        deps=("ingested_documents",),
+    ),
+    Stage(
+        asset="identified_documents",
+        group="1_per_source/03_langid",
+        description=(
+            "Text normalised (NFC, zero-width, Zawgyi) and language-identified with fastText, per "
+            "source."
+        ),
+        kinds=frozenset({"parquet", "python"}),
+        run=_per_source("langid"),
+        engine=LangidTask,
+        partitions_def=source_partitions,
+        deps=("extracted_documents",),
+    ),
+    Stage(
+        asset="filtered_documents",
+        group="1_per_source/04_quality",
+        description="Per-language Gopher, FineWeb and C4 heuristics, per source; every drop has a reason.",
+        kinds=frozenset({"parquet", "python"}),
+        run=_per_source("quality"),
+        engine=QualityTask,
+        partitions_def=source_partitions,
+        deps=("identified_documents",),
+    ),
+    Stage(
+        asset="deduplicated_documents",
+        group="2_all_sources/05_dedup",
+        description="Exact and MinHash near-duplicates removed within each language across all sources.",
+        kinds=frozenset({"parquet", "duckdb", "python"}),
+        run=_run_dedup,
+        engine=run_dedup,
+        partitions_def=None,
+        deps=("filtered_documents",),
+    ),
+    Stage(
+        asset="curated_documents",
+        group="2_all_sources/06_tokens",
+        description="Exact token counts for every configured tokenizer: the curated pool, tokens per language.",
+        kinds=frozenset({"parquet", "python"}),
+        run=_run_tokens,
+        engine=TokensTask,
+        partitions_def=None,
+        deps=("deduplicated_documents",),
+    ),
+    Stage(
+        asset="pool_inventory",
+        group="2_all_sources/07_pool",
+        description="Documents, bytes and tokens per language and source: what a mix is planned from.",
+        kinds=frozenset({"parquet", "duckdb"}),
+        run=_run_pool,
+        engine=build_pool_stage,
+        partitions_def=None,
+        deps=("curated_documents",),
+    ),
+    Stage(
+        asset="mix_plan",
+        group="3_per_mix/08_plan",
+        description=(
+            "Per mix row: available tokens, quota, sampling fraction and epochs; fails when infeasible. "
+            "One partition per mix spec."
+        ),
+        kinds=frozenset({"parquet", "python"}),
+        run=_run_plan,
+        engine=plan_stage,
+        partitions_def=mix_partitions,
+        deps=("pool_inventory",),
+    ),
+    Stage(
+        asset="mix_shards",
+        group="3_per_mix/09_mix",
+        description=(
+            "Deterministic sample of the plan written as zstd Parquet shards and manifest.json, per mix "
+            "spec."
+        ),
+        kinds=frozenset({"parquet", "duckdb"}),
+        run=_run_mix,
+        engine=mix_stage,
+        partitions_def=mix_partitions,
+        deps=("mix_plan",),
+    ),
+    Stage(
+        asset="mix_report",
+        group="3_per_mix/10_report",
+        description=(
+            "Target vs achieved tokens per mix row with a composition chart, also the DuckDB view "
+            "mix_report."
+        ),
+        kinds=frozenset({"parquet", "duckdb"}),
+        run=_run_report,
+        engine=report_stage,
+        partitions_def=mix_partitions,
+        deps=("mix_shards",),
+    ),
 )
 
 BY_ASSET = {stage.asset: stage for stage in STAGES}
