@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from assets.metadata import percent
+from assets.partitions import mix_partitions
 from assets.resources import SeamixSettings
 from assets.stages import BY_ASSET
 from pipelines import storage
@@ -127,4 +128,6 @@ def _asset_check(check: Check) -> dg.AssetChecksDefinition:
     return _check
 
 
-asset_checks = [_asset_check(check) for check in CHECKS]
+#: Checks on the curation assets and on the mix assets (definitions.py registers both).
+curate_checks = [_asset_check(check) for check in CHECKS if BY_ASSET[check.asset].partitions_def is not mix_partitions]
+mix_checks = [_asset_check(check) for check in CHECKS if BY_ASSET[check.asset].partitions_def is mix_partitions]

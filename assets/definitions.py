@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.automation import new_source_files_sensor, nightly_schedule
-from assets.checks import asset_checks
+from assets.checks import curate_checks, mix_checks
 from assets.curate_assets import curate_assets
 from assets.jobs import curate_and_mix_job
 from assets.mix_assets import mix_assets
@@ -12,7 +12,7 @@ from assets.resources import SeamixSettings
 
 defs = dg.Definitions(
     assets=[*curate_assets, *mix_assets],
-    asset_checks=[*asset_checks],
+    asset_checks=[*curate_checks, *mix_checks],
     jobs=[curate_and_mix_job],
     schedules=[nightly_schedule],
     sensors=[new_source_files_sensor, partitions_in_step],
