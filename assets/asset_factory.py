@@ -1,11 +1,13 @@
 """Build a Dagster asset from a Stage: partitions, kinds, owner, tags, code references, retries."""
 
 
-import inspect
+import importlib.util
+import re
+from pathlib import Path
 
 import dagster as dg
 
-from assets.resources import PROJECT_ROOT, SeamixSettings
+from assets.resources import SeamixSettings
 from assets.stages import Stage
 
 OWNERS = ["team:seamix-data"]
@@ -14,15 +16,16 @@ OWNERS = ["team:seamix-data"]
 IO_RETRY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
 
-def code_references(*objects: object) -> dg.CodeReferencesMetadataValue:
-    """Links to where each object (class or function) is defined, relative to the repository."""
+def code_references(*targets: str) -> dg.CodeReferencesMetadataValue:
+    """Links to where each ``module:name`` class or function is defined, found without importing it
+    (the dedup modules load datasketch and SciPy, which only the dedup stage should pay for)."""
     references = []
-    for obj in objects:
-        path = inspect.getsourcefile(obj)
-        references.append(dg.LocalFileCodeReference(
-            file_path=path, line_number=inspect.getsourcelines(obj)[1],
-            label=f"{obj.__module__}.{obj.__qualname__}" if path.startswith(str(PROJECT_ROOT)) else None,
-        ))
+    for target in targets:
+        module, name = target.split(":")
+        path = importlib.util.find_spec(module).origin
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        line = next(i for i, text in enumerate(lines, 1) if re.match(rf"(def|class) {name}\b", text))
+        references.append(dg.LocalFileCodeReference(file_path=path, line_number=line, label=target))
     return dg.CodeReferencesMetadataValue(code_references=references)
 
 

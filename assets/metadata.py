@@ -30,7 +30,7 @@ def table_metadata(table: pa.Table) -> dg.TableMetadataValue:
     return dg.MetadataValue.table(records=records, schema=dg.TableSchema(columns=columns))
 
 
-def percent(part: int | float, whole: int | float) -> float:
+def percent(part: float, whole: float) -> float:
     """``part / whole`` in percent with two decimals (0.0 for an empty whole)."""
     return round(100 * part / whole, 2) if whole else 0.0
 

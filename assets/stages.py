@@ -20,19 +20,19 @@ from assets.partitions import mix_partitions, source_partitions
 from assets.resources import SeamixSettings
 from pipelines import storage
 from pipelines.curate.run import run_curate_stage
-from pipelines.dedup.stage import run_dedup
-from pipelines.extract.task import ExtractTask
 from pipelines.ingest.config import load_sources
-from pipelines.ingest.task import IngestTask
-from pipelines.langid.task import LangidTask
 from pipelines.mix.spec import load_mix_spec
-from pipelines.mix.stages import build_pool_stage, mix_stage, plan_stage, report_stage, shard_dir
+from pipelines.mix.stages import (
+    build_pool_stage,
+    mix_stage,
+    plan_stage,
+    report_stage,
+    shard_dir,
+)
 from pipelines.outputs.catalog import refresh_catalog
 from pipelines.outputs.health import language_summary, source_summaries
 from pipelines.outputs.tables import format_report
-from pipelines.quality.task import QualityTask
 from pipelines.schema import token_column
-from pipelines.tokens.task import TokensTask
 
 #: Runs one partition (a source, a mix spec, or None) and returns its materialization metadata.
 StageRunner = Callable[[SeamixSettings, "str | None", dg.DagsterLogManager], dict]
@@ -47,7 +47,7 @@ class Stage:
     description: str
     kinds: frozenset[str]
     run: StageRunner
-    engine: object  # the engine class or function doing the work (the asset's code reference)
+    engine: str  # ``module:name`` of the engine class or function doing the work (the asset's code reference)
     partitions_def: dg.PartitionsDefinition | None = None
     deps: tuple[str, ...] = ()
 
@@ -169,7 +169,7 @@ STAGES = (
         ),
         kinds=frozenset({"parquet", "python"}),
         run=_per_source("ingest"),
-        engine=IngestTask,
+        engine="pipelines.ingest.task:IngestTask",
         partitions_def=source_partitions,
     ),
     Stage(
@@ -178,7 +178,7 @@ STAGES = (
         description="Main-content text extracted from HTML with resiliparse, per source.",
         kinds=frozenset({"parquet", "python"}),
         run=_per_source("extract"),
-        engine=ExtractTask,
+        engine="pipelines.extract.task:ExtractTask",
         partitions_def=source_partitions,
         deps=("ingested_documents",),
     ),
@@ -191,7 +191,7 @@ STAGES = (
         ),
         kinds=frozenset({"parquet", "python"}),
         run=_per_source("langid"),
-        engine=LangidTask,
+        engine="pipelines.langid.task:LangidTask",
         partitions_def=source_partitions,
         deps=("extracted_documents",),
     ),
@@ -201,7 +201,7 @@ STAGES = (
         description="Per-language Gopher, FineWeb and C4 heuristics, per source; every drop has a reason.",
         kinds=frozenset({"parquet", "python"}),
         run=_per_source("quality"),
-        engine=QualityTask,
+        engine="pipelines.quality.task:QualityTask",
         partitions_def=source_partitions,
         deps=("identified_documents",),
     ),
@@ -211,7 +211,7 @@ STAGES = (
         description="Exact and MinHash near-duplicates removed within each language across all sources.",
         kinds=frozenset({"parquet", "duckdb", "python"}),
         run=_run_dedup,
-        engine=run_dedup,
+        engine="pipelines.dedup.stage:run_dedup",
         partitions_def=None,
         deps=("filtered_documents",),
     ),
@@ -221,7 +221,7 @@ STAGES = (
         description="Exact token counts for every configured tokenizer: the curated pool, tokens per language.",
         kinds=frozenset({"parquet", "python"}),
         run=_run_tokens,
-        engine=TokensTask,
+        engine="pipelines.tokens.task:TokensTask",
         partitions_def=None,
         deps=("deduplicated_documents",),
     ),
@@ -231,7 +231,7 @@ STAGES = (
         description="Documents, bytes and tokens per language and source: what a mix is planned from.",
         kinds=frozenset({"parquet", "duckdb"}),
         run=_run_pool,
-        engine=build_pool_stage,
+        engine="pipelines.mix.stages:build_pool_stage",
         partitions_def=None,
         deps=("curated_documents",),
     ),
@@ -244,7 +244,7 @@ STAGES = (
         ),
         kinds=frozenset({"parquet", "python"}),
         run=_run_plan,
-        engine=plan_stage,
+        engine="pipelines.mix.stages:plan_stage",
         partitions_def=mix_partitions,
         deps=("pool_inventory",),
     ),
@@ -257,7 +257,7 @@ STAGES = (
         ),
         kinds=frozenset({"parquet", "duckdb"}),
         run=_run_mix,
-        engine=mix_stage,
+        engine="pipelines.mix.stages:mix_stage",
         partitions_def=mix_partitions,
         deps=("mix_plan",),
     ),
@@ -270,7 +270,7 @@ STAGES = (
         ),
         kinds=frozenset({"parquet", "duckdb"}),
         run=_run_report,
-        engine=report_stage,
+        engine="pipelines.mix.stages:report_stage",
         partitions_def=mix_partitions,
         deps=("mix_shards",),
     ),

@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from assets.stages import STAGES  # noqa: E402
+from assets.stages import STAGES
 
 WAIT_S = 90
 

@@ -11,8 +11,8 @@ import pyarrow as pa
 
 from pipelines import storage
 from pipelines.runtime.runner import StageOutcome, collect_outcome, merge_outcomes
-from pipelines.storage.layout import DataLayout
 from pipelines.schema import token_column
+from pipelines.storage.layout import DataLayout
 from pipelines.storage.parquet_io import parquet_parts
 
 

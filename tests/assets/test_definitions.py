@@ -11,7 +11,12 @@ from dagster._core.run_coordinator import DefaultRunCoordinator, QueuedRunCoordi
 from assets.checks import CHECKS
 from assets.definitions import defs
 from assets.jobs import curate_and_mix_job
-from assets.partitions import mix_partitions, partitions_in_step, source_partitions, sync_partitions
+from assets.partitions import (
+    mix_partitions,
+    partitions_in_step,
+    source_partitions,
+    sync_partitions,
+)
 from assets.resources import PROJECT_ROOT, SeamixSettings
 from assets.stages import STAGES
 

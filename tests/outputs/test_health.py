@@ -8,7 +8,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.outputs.health import drop_rate, language_purity, language_summary, source_summaries, stage_summary
+from pipelines.outputs.health import (
+    drop_rate,
+    language_purity,
+    language_summary,
+    source_summaries,
+    stage_summary,
+)
 from pipelines.storage.layout import DataLayout
 
 
