@@ -4,9 +4,10 @@ writes nothing, and tokens reads dedup's output as before."""
 
 import dagster as dg
 
-from assets.curate_assets import ASSET_NAMES, IO_RETRY
+from assets.asset_factory import IO_RETRY
+from assets.curate_assets import ASSET_NAMES
 from assets.metadata import stage_metadata, table_metadata
-from assets.resources import SeamixSettings
+from assets.resources import SeamixSettings, writes_data_root
 from pipelines.curate.run import DECONTAM_STAGE, run_curate_stage
 from pipelines.decontaminate.report import contamination_summary
 
@@ -24,6 +25,7 @@ MAX_CONTAMINATION_RATE = 0.01
     "cut, by word n-grams in all eleven languages; runs only when eval sets are configured.",
     retry_policy=IO_RETRY,
 )
+@writes_data_root
 def decontaminated_documents(context: dg.AssetExecutionContext, seamix: SeamixSettings) -> dg.MaterializeResult:
     """Run the decontamination stage over every source's deduplicated parts."""
     config = seamix.curate_config()

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.automation import new_source_files_sensor, nightly_schedule
-from assets.checks import curate_checks
+from assets.checks import curate_checks, mix_checks
 from assets.curate_assets import curate_assets
 from assets.decontaminate_assets import (
     decontaminate_assets,
@@ -12,7 +12,8 @@ from assets.decontaminate_assets import (
 )
 from assets.export_assets import export_assets
 from assets.jobs import curate_and_mix_job
-from assets.mix_assets import mix_assets, mix_checks
+from assets.mix_assets import mix_assets
+from assets.partitions import partitions_in_step
 from assets.posttrain_assets import (
     PosttrainSettings,
     posttrain_assets,
@@ -26,6 +27,6 @@ defs = dg.Definitions(
     asset_checks=[*curate_checks, *mix_checks, *posttrain_checks_defs, *decontaminate_checks],
     jobs=[curate_and_mix_job, posttrain_mix_job],
     schedules=[nightly_schedule],
-    sensors=[new_source_files_sensor],
+    sensors=[new_source_files_sensor, partitions_in_step],
     resources={"seamix": SeamixSettings(), "posttrain": PosttrainSettings()},
 )

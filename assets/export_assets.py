@@ -3,13 +3,14 @@
 import dagster as dg
 
 from assets.mix_assets import mix_shards
-from assets.resources import SeamixSettings
+from assets.resources import SeamixSettings, writes_data_root
 from pipelines.export.config import load_export_settings
 from pipelines.export.stage import export_dir, export_mix
 from pipelines.mix.spec import load_mix_spec
 
 
 @dg.asset(group_name="export", deps=[mix_shards])
+@writes_data_root
 def mix_exports(seamix: SeamixSettings) -> dg.MaterializeResult:
     """Each format of the spec's ``export.formats``, written under ``exports/<mix>/seed-<seed>/<format>``;
     token totals equal the mix manifest's plus BOS/EOS per document."""

@@ -21,7 +21,8 @@ class SeamixSettings(dg.ConfigurableResource):
     data_root: str = os.environ.get("SEAMIX_DATA_ROOT", str(PROJECT_ROOT / "data"))  # folder or fsspec URL (s3://...)
     catalog_path: str | None = os.environ.get("SEAMIX_CATALOG")  # local DuckDB file; None: DataLayout's default
     sources_file: str = os.environ.get("SEAMIX_SOURCES", str(PROJECT_ROOT / "sources" / "demo.yaml"))
-    mix_file: str = os.environ.get("SEAMIX_MIX", str(PROJECT_ROOT / "mixes" / "demo.yaml"))
+    mix_file: str = os.environ.get("SEAMIX_MIX", str(PROJECT_ROOT / "mixes" / "demo.yaml"))  # the job's mix
+    mixes_dir: str = os.environ.get("SEAMIX_MIXES", str(PROJECT_ROOT / "mixes"))  # one mix partition per *.yaml
     tokenizers: list[str] = list(DEFAULT_TOKENIZERS)
     quality_config: str | None = None
     mask_pii: bool = False  # mask e-mails, public IPs and phone numbers in kept text
@@ -57,15 +58,24 @@ class SeamixSettings(dg.ConfigurableResource):
         """Paths under the data root."""
         return DataLayout.at(self.data_root, self.catalog_path)
 
+    @property
+    def mix_key(self) -> str:
+        """The mix partition of the job's mix file: its file name without ``.yaml``."""
+        return Path(self.mix_file).stem
+
+    def mix_spec_file(self, key: str) -> str:
+        """The spec file of a mix partition: the job's mix file for its key, else ``<mixes_dir>/<key>.yaml``."""
+        return self.mix_file if key == self.mix_key else str(Path(self.mixes_dir) / f"{key}.yaml")
+
 
 def writes_data_root(compute: Callable) -> Callable:
-    """Decorate an asset's compute function (below ``@dg.asset``) so that it holds the data root's
+    """Decorate an asset's or op's compute function (below ``@dg.asset`` / ``@dg.op``) so that it holds the data root's
     writer lock, owned by its Dagster run, while it runs (one writer per data root; steps of the same
     run share it). A plain function, not a context-manager resource, so sensors can still use SeamixSettings."""
 
     @functools.wraps(compute)
     def holding_lock(*args, **kwargs):
-        context = next((a for a in (*args, *kwargs.values()) if isinstance(a, dg.AssetExecutionContext)), None)
+        context = next((a for a in (*args, *kwargs.values()) if isinstance(a, (dg.AssetExecutionContext, dg.OpExecutionContext))), None)
         run_id = context.run.run_id if context is not None else None
         with data_root_lock(kwargs["seamix"].layout.root, command=f"dagster run {run_id}", run_id=run_id):
             return compute(*args, **kwargs)

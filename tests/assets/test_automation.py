@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from assets.automation import new_source_files_sensor, nightly_schedule
 from assets.curate_assets import curate_assets
 from assets.jobs import curate_and_mix_job
-from assets.partitions import ALL_SOURCES_TAGS, source_partitions
+from assets.partitions import sync_partitions
 from assets.resources import SeamixSettings
 
 
@@ -40,18 +40,17 @@ def test_sensor_requests_a_run_only_for_new_or_changed_files(tmp_path):
         assert third.run_requests[0].run_key != first.run_requests[0].run_key
 
 
-def test_nightly_schedule_targets_the_job_over_every_source():
+def test_nightly_schedule_targets_the_whole_graph_job():
     assert nightly_schedule.cron_schedule == "0 2 * * *"
     assert nightly_schedule.job_name == curate_and_mix_job.name
-    assert curate_and_mix_job.tags == ALL_SOURCES_TAGS
-    keys = source_partitions.get_partition_keys()
-    assert (ALL_SOURCES_TAGS["dagster/asset_partition_range_start"], ALL_SOURCES_TAGS["dagster/asset_partition_range_end"]) == (keys[0], keys[-1])
 
 
 def test_one_source_partition_is_ingested_alone(tmp_path):
     settings = SeamixSettings(data_root=str(tmp_path))
     ingest = next(a for a in curate_assets if a.key.path == ["ingested_documents"])
-    result = dg.materialize([ingest], resources={"seamix": settings}, partition_key="fineweb2-sample")
+    with dg.instance_for_test() as instance:
+        sync_partitions(instance, settings)
+        result = dg.materialize([ingest], resources={"seamix": settings}, partition_key="fineweb2-sample", instance=instance)
     assert result.success
     ingested = tmp_path / "curate" / "ingest"
     assert sorted(p.name for p in ingested.iterdir()) == ["fineweb2-sample"]
@@ -59,3 +58,4 @@ def test_one_source_partition_is_ingested_alone(tmp_path):
     assert rows > 0
     event = result.asset_materializations_for_node("ingested_documents")[0]
     assert event.partition == "fineweb2-sample" and event.metadata["docs_out"].value == rows
+    assert event.metadata["dagster/row_count"].value == rows

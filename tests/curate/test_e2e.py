@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from assets.definitions import defs
-from assets.partitions import ALL_SOURCES_TAGS
 from assets.resources import PROJECT_ROOT, SeamixSettings
 from pipelines.langid.languages import BY_CODE
 from pipelines.mix.spec import load_mix_spec
@@ -30,9 +29,10 @@ SHARD_COLUMNS = {"id", "text", "language", "source", "mix_source", "row_id", "ep
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("data")
     settings = SeamixSettings(data_root=str(root))
-    result = dg.materialize(
-        [*defs.assets, *defs.asset_checks], resources={"seamix": settings}, tags=ALL_SOURCES_TAGS, raise_on_error=True
-    )
+    with dg.instance_for_test() as instance:
+        result = defs.resolve_job_def("curate_and_mix").execute_in_process(
+            run_config={"resources": {"seamix": {"config": {"data_root": str(root)}}}}, instance=instance
+        )
     assert result.success
     layout = DataLayout.at(root)
     spec = load_mix_spec(settings.mix_file)
