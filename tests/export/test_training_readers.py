@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from readers import mds_samples, megatron_documents, require_megatron, require_streaming
+from training_readers import mds_samples, megatron_documents, require_megatron, require_streaming
 from test_export import export, shard_documents
 
 from pipelines.export.stage import export_dir
