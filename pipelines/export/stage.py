@@ -96,7 +96,7 @@ def _drop_stale(out: str, fingerprint: str) -> None:
     """Remove the format folder when any finished part was made with other inputs or settings."""
     for marker in storage.glob(storage.join(out, PARTS, "*.json")):
         if json.loads(storage.read_text(marker)).get("fingerprint") != fingerprint:
-            storage.remove_tree(out)
+            storage.remove_tree(out, inside=storage.parent(out))  # the format folder, owned by its export folder
             return
 
 
@@ -227,7 +227,7 @@ def _finish_megatron(unit: _Unit, records: list[dict], rows: dict[str, dict], wo
                         **_publish(f"{local}{suffix}", storage.join(unit.out, f"{row_id}{suffix}"))}
                        for suffix, docs, tokens in ((".bin", writer.documents, writer.tokens), (".idx", 0, 0))]
             write_json_atomic({"fingerprint": unit.fingerprint, "rows": {}, "files": entries}, marker)
-            storage.remove_tree(storage.join(unit.out, PARTS, row_id))
+            storage.remove_tree(storage.join(unit.out, PARTS, row_id), inside=unit.out)
         entries = json.loads(storage.read_text(marker))["files"]
         if entries[0]["tokens"] != row["tokens"]:
             raise ExportError(f"{unit.out}/{row_id}.bin: {entries[0]['tokens']:,} tokens, expected {row['tokens']:,}")

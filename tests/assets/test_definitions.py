@@ -33,8 +33,9 @@ def _jsonl_source(tmp_path: Path, name: str = "corpus") -> Path:
 def test_definitions_load_with_every_asset_check_and_job():
     repo = defs.get_repository_def()
     repo.load_all_definitions()
-    assert [k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()] and len(defs.assets) == len(STAGES)
-    assert {c.name for c in CHECKS} == {k.name for a in defs.asset_checks for k in a.check_keys}
+    keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
+    assert {stage.asset for stage in STAGES} | {"decontaminated_documents", "mix_exports", "posttrain_shards"} <= keys
+    assert {c.name for c in CHECKS} <= {k.name for a in defs.asset_checks for k in a.check_keys}
     assert repo.get_job("curate_and_mix").name == curate_and_mix_job.name
 
 
@@ -57,7 +58,7 @@ def test_checks_are_partitioned_like_their_asset():
     by_asset = {stage.asset: stage.partitions_def for stage in STAGES}
     for checks_def in defs.asset_checks:
         for spec in checks_def.check_specs:
-            assert checks_def.partitions_def == by_asset[spec.asset_key.path[-1]]
+            assert checks_def.partitions_def == by_asset.get(spec.asset_key.path[-1])  # others are unpartitioned
 
 
 def test_partitions_follow_the_files_the_settings_name(tmp_path):

@@ -54,7 +54,7 @@ def test_source_summaries_keep_each_sources_own_numbers(tmp_path):
     _stats(layout, "quality", "b", "part-00000", 20, 20)
     summaries = source_summaries(layout, "quality")
     assert {s: (o.docs_in, o.docs_out, o.dropped) for s, o in summaries.items()} == {
-        "a": (20, 14, {"gopher_short": 6}), "b": (20, 20, {})}
+        "a": (20, 14, {"gopher_quality_short": 6}), "b": (20, 20, {})}
 
 
 def test_language_summary_counts_kept_dropped_and_tokens_per_language(tmp_path):
