@@ -39,7 +39,7 @@ def build_index(layout: DataLayout, config: DecontamConfig) -> EvalIndex:
 def open_matcher(layout: DataLayout, config: DecontamConfig, threads: int | None = None) -> Matcher:
     """A :class:`Matcher` over the (built or reused) index of ``config.evalsets_file``; the entry point
     for post-training data (see :func:`pipelines.decontaminate.matcher.find_matches`)."""
-    return Matcher(build_index(layout, config), config.memory_limit, _spill_dir(layout), threads)
+    return Matcher(build_index(layout, config), config.memory_limit, spill_dir(layout), threads)
 
 
 def run_decontam(
@@ -52,7 +52,7 @@ def run_decontam(
 ) -> StageOutcome:
     """Run the stage over ``items`` (every source's post-dedup parts)."""
     index = build_index(layout, config)
-    spill = _spill_dir(layout)
+    spill = spill_dir(layout)
     by_source: dict[str, list[WorkItem]] = {}
     for item in items:
         by_source.setdefault(item.source, []).append(item)
@@ -64,7 +64,7 @@ def run_decontam(
     return merge_outcomes("decontam", stage_dir(layout), outcomes)
 
 
-def _spill_dir(layout: DataLayout) -> str | None:
+def spill_dir(layout: DataLayout) -> str | None:
     """The local folder DuckDB spills the index to (None under a remote data root: DuckDB's default)."""
     if layout.is_remote:
         return None

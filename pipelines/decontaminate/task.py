@@ -45,6 +45,11 @@ class DecontamTask:
                 yield kept, dropped
 
     def _matcher(self) -> Matcher:
-        if self.index.folder not in _MATCHERS:
-            _MATCHERS[self.index.folder] = Matcher(self.index, self.config.memory_limit, self.spill_dir)
-        return _MATCHERS[self.index.folder]
+        return process_matcher(self.index, self.config, self.spill_dir)
+
+
+def process_matcher(index: EvalIndex, config: DecontamConfig, spill_dir: str | None) -> Matcher:
+    """The process's one opened :class:`Matcher` over ``index`` (text and conversation tasks share it)."""
+    if index.folder not in _MATCHERS:
+        _MATCHERS[index.folder] = Matcher(index, config.memory_limit, spill_dir)
+    return _MATCHERS[index.folder]

@@ -32,6 +32,7 @@ VIEWS: dict[str, str] = {
     "posttrain_shards": "posttrain/mixes/*/*/shard-*.parquet",
     "posttrain_report": "posttrain/mixes/*/report.parquet",
     "contamination_decisions": "curate/decontam/*/_decisions/part-*.parquet",
+    "conversation_contamination": "posttrain/checks/*/_decisions/part-*.parquet",
 }
 
 # view name -> (views it reads, SQL): created when those views exist

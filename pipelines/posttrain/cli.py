@@ -19,7 +19,6 @@ from pipelines.posttrain.mix_stages import (
 )
 from pipelines.posttrain.spec import PosttrainSpec, load_posttrain_spec
 from pipelines.posttrain.tokens_task import run_posttrain_tokens
-from pipelines.runtime.executors import load_executor_config
 from pipelines.runtime.progress import ProgressBars
 from pipelines.storage.layout import DataLayout
 
@@ -47,6 +46,9 @@ def add_posttrain_parser(sub: argparse._SubParsersAction) -> None:
                         help="comma-separated tokenizers whose chat templates count tokens (names, folders or Hub ids)")
     curate.add_argument("--quality-config", help="per-language quality thresholds YAML (repetition rules)")
     curate.add_argument("--workers", type=int, help="tasks each stage is split into (default 1)")
+    curate.add_argument("--evalsets", help="eval-set registry YAML: decontaminate user and assistant turns in the checks stage")
+    curate.add_argument("--decontam-action", choices=("report", "drop"), default="drop",
+                        help="what to do with a conversation holding an eval item")
 
 
 def _layout(args: argparse.Namespace) -> DataLayout:
@@ -54,9 +56,10 @@ def _layout(args: argparse.Namespace) -> DataLayout:
 
 
 def _curate(args: argparse.Namespace) -> int:
-    config = CurateConfig(sources_file=args.sources, data_root=args.data_root,
-                          tokenizers=tuple(t for t in args.tokenizers.split(",") if t),
-                          quality_config=args.quality_config, executor=load_executor_config(None, None, args.workers))
+    config = CurateConfig.from_settings(sources_file=args.sources, data_root=args.data_root,
+                                        tokenizers=args.tokenizers.split(","), quality_config=args.quality_config,
+                                        workers=args.workers, evalsets_file=args.evalsets,
+                                        decontam_action=args.decontam_action)
     bars = ProgressBars()
     try:
         runs = run_posttrain_curation(config, progress=bars)

@@ -62,7 +62,7 @@ def run_posttrain_stage(
             task = ChatIngestTask(source)
             items = task.work_items()
         else:
-            task = ChatChecksTask(config.langid_model, config.quality_config)
+            task = _checks_task(config, layout, source.name)
             items = _previous_items(layout, stage, source.name)
         out_dir = storage.join(layout.posttrain_dir(stage), source.name)
         outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory))
@@ -84,3 +84,14 @@ def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkIte
         raise StageOrderError(f"post-training stage {stage}: {previous} has not run for source {source!r} ({folder.path}); "
                               f"run {previous} first")
     return stage_items(folder)
+
+
+def _checks_task(config: CurateConfig, layout: DataLayout, source: str) -> ChatChecksTask:
+    """The checks task; with eval sets configured it also decontaminates the turns (decisions in ``_decisions/``)."""
+    if not config.decontam.enabled:
+        return ChatChecksTask(config.langid_model, config.quality_config)
+    from pipelines.decontaminate.stage import build_index, spill_dir
+
+    decisions = storage.join(layout.posttrain_folder("checks", source).path, "_decisions")
+    return ChatChecksTask(config.langid_model, config.quality_config, config.decontam, build_index(layout, config.decontam),
+                          decisions, spill_dir(layout))

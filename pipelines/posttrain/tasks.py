@@ -9,17 +9,22 @@ from functools import lru_cache
 
 import pyarrow as pa
 
+from pipelines import storage
+from pipelines.decontaminate.config import DecontamConfig
+from pipelines.decontaminate.decide import DECISION_SCHEMA
+from pipelines.decontaminate.index import EvalIndex
 from pipelines.ingest.files import list_input_files
 from pipelines.langid.identify import LanguageIdentifier
 from pipelines.langid.languages import OTHER
 from pipelines.posttrain.checks import check_batch
+from pipelines.posttrain.decontam import decontaminate_conversations
 from pipelines.posttrain.readers import read_conversations
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
 from pipelines.posttrain.sources import ChatSource
 from pipelines.runtime.drops import empty_drops
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
-from pipelines.storage.parquet_io import iter_tables
+from pipelines.storage.parquet_io import AtomicParquetWriter, iter_tables
 
 USER_TURNS_SCHEMA = pa.schema(
     [("id", pa.string()), ("text", pa.large_string()), ("source", pa.string()), ("language", pa.string()), ("n_chars", pa.int64())]
@@ -62,15 +67,28 @@ class ChatChecksTask:
 
     model_path: str | None = None
     quality_config: str | None = None
+    decontam: DecontamConfig | None = None  # with ``index``: also match the turns against the eval sets
+    index: EvalIndex | None = None
+    decisions_dir: str | None = None  # where each part's decontamination decisions go
+    spill_dir: str | None = None
     name: str = "posttrain-checks"
 
     def fingerprint(self) -> str:
-        return f"posttrain-checks-v1|{self.model_path}|{self.quality_config}"
+        decontam = f"|{self.index.fingerprint}|{self.decontam.action}" if self.index is not None else ""
+        return f"posttrain-checks-v1|{self.model_path}|{self.quality_config}{decontam}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         identifier = _identifier(self.model_path)
-        for table in iter_tables(item.in_path):
-            yield check_batch(table, identifier, self.quality_config)
+        if self.index is None:
+            for table in iter_tables(item.in_path):
+                yield check_batch(table, identifier, self.quality_config)
+            return
+        with AtomicParquetWriter(storage.join(self.decisions_dir, f"{item.part}.parquet"), DECISION_SCHEMA) as out:
+            for table in iter_tables(item.in_path):
+                kept, dropped = check_batch(table, identifier, self.quality_config)
+                kept, contaminated, decisions = decontaminate_conversations(kept, self.index, self.decontam, self.spill_dir)
+                out.write(decisions)
+                yield kept, pa.concat_tables([dropped, contaminated])
 
 
 def user_turns(table: pa.Table) -> pa.Table:
