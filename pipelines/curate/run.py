@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pipelines import storage
 from pipelines.curate.config import CurateConfig
@@ -40,6 +40,9 @@ from pipelines.tokens.task import TokensTask
 #: The optional stage between dedup and tokens (``curate/decontam/``), run when eval sets are configured.
 DECONTAM_STAGE = "decontam"
 
+#: A source of either registry (text or chat); only its ``name`` is used here.
+Named = TypeVar("Named")
+
 if TYPE_CHECKING:  # the dedup modules load datasketch and SciPy: only the dedup stage imports them
     from pipelines.dedup.clusters import DedupSummary
 
@@ -68,13 +71,18 @@ def stage_items(folder: StageFolder) -> list[WorkItem]:
 
 def select_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[SourceConfig]:
     """The configured sources, or those named (an unknown name is an error listing the known ones)."""
-    sources = load_sources(config.sources_file)
+    return select_named(load_sources(config.sources_file), names, config.sources_file)
+
+
+def select_named(sources: list[Named], names: Sequence[str] | None, sources_file: str) -> list[Named]:
+    """``sources`` (anything with a ``name``: text or chat sources), or those ``names`` pick, in their
+    order; an unknown name is an error naming the file and listing the known ones."""
     if names is None:
         return sources
     known = {s.name: s for s in sources}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown source(s) {unknown} in {config.sources_file}; known: {sorted(known)}")
+        raise ValueError(f"unknown source(s) {unknown} in {sources_file}; known: {sorted(known)}")
     return [known[n] for n in names]
 
 

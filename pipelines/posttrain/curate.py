@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pipelines import storage
 from pipelines.curate.config import CurateConfig
-from pipelines.curate.run import StageRun, stage_items
+from pipelines.curate.run import StageRun, select_named, stage_items
 from pipelines.posttrain.sources import ChatSource, load_chat_sources
 from pipelines.posttrain.tasks import ChatChecksTask, ChatIngestTask
 from pipelines.runtime.executors import executor_factory as make_executor_factory
@@ -26,14 +26,7 @@ from pipelines.storage.layout import POSTTRAIN_STAGES, DataLayout, StageOrderErr
 
 def select_chat_sources(config: CurateConfig, names: Sequence[str] | None = None) -> list[ChatSource]:
     """The chat sources of ``config.sources_file``, or those named (unknown names are an error)."""
-    sources = load_chat_sources(config.sources_file)
-    if names is None:
-        return sources
-    known = {s.name: s for s in sources}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise ValueError(f"unknown source(s) {unknown} in {config.sources_file}; known: {sorted(known)}")
-    return [known[n] for n in names]
+    return select_named(load_chat_sources(config.sources_file), names, config.sources_file)
 
 
 def run_posttrain_stage(
