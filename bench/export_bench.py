@@ -106,7 +106,7 @@ def child(variant: str, root: str, spec_file: str) -> dict:
                     ids.tofile(out)
                     tokens += len(ids)
     else:
-        storage.remove_tree(export_dir(layout, spec, variant))  # the second run of a variant starts clean too
+        storage.remove_tree(export_dir(layout, spec, variant), inside=layout.root)  # the second run of a variant starts clean too
         start = time.perf_counter()
         tokens = export_mix(layout, spec, load_export_settings(spec_file, spec.tokenizer), variant)["totals"]["text_tokens"]
     seconds = time.perf_counter() - start
