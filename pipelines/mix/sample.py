@@ -18,9 +18,14 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import storage
-from pipelines.mix.manifest import MANIFEST_NAME, build_manifest, write_manifest
+from pipelines.mix.manifest import build_manifest, write_manifest
 from pipelines.mix.plan import InfeasiblePlanError
-from pipelines.mix.shards import SHARD_PATTERN, ShardWriter, shard_name
+from pipelines.mix.shards import (
+    ShardWriter,
+    open_shard_folder,
+    remove_other_shards,
+    shard_name,
+)
 from pipelines.mix.spec import MixSpec
 from pipelines.storage.parquet_io import read_schema
 
@@ -45,11 +50,8 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
     paths = [str(p) for p in document_paths]
     _check_documents(paths, spec.token_column)
     out = str(out_dir)
-    storage.makedirs(out)
-    storage.remove(storage.join(out, MANIFEST_NAME), inside=out)  # no manifest = no complete sample here
-    for stale in storage.glob(storage.join(out, ".shard-*.parquet.tmp")):
-        storage.remove(stale, inside=out)
-    con = _connect(Path(work_dir), memory_limit, threads)
+    open_shard_folder(out)
+    con = configure_spill(duckdb.connect(), Path(work_dir), memory_limit, threads)
     try:
         storage.register_duckdb(con, *paths)
         _load_inputs(con, spec, plan, paths, source_to_mix)
@@ -63,7 +65,7 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
         shards = writer.shards
     finally:
         con.close()
-    _remove_other_shards(out, len(shards))
+    remove_other_shards(out, {shard_name(i) for i in range(len(shards))})
     manifest = build_manifest(spec, cells, shards)
     if manifest["totals"]["tokens"] != sum(c["achieved_tokens"] for c in cells):
         raise RuntimeError("shard tokens differ from the selected tokens; the sample is inconsistent")
@@ -71,24 +73,16 @@ def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_
     return manifest
 
 
-def _connect(work_dir: Path, memory_limit: str, threads: int | None) -> duckdb.DuckDBPyConnection:
-    """In-memory DuckDB that spills to work_dir/duckdb-spill beyond ``memory_limit``."""
+def configure_spill(con: duckdb.DuckDBPyConnection, work_dir: Path, memory_limit: str,
+                    threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """``con`` (an in-memory DuckDB) spilling to work_dir/duckdb-spill beyond ``memory_limit``."""
     spill = work_dir / "duckdb-spill"
     spill.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
     con.execute(f"SET temp_directory = {storage.sql_literal(str(spill))}")
     con.execute(f"SET memory_limit = {storage.sql_literal(memory_limit)}")
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     return con
-
-
-def _remove_other_shards(out: str, count: int) -> None:
-    """Delete shard files of an earlier run that this run did not produce."""
-    keep = {shard_name(i) for i in range(count)}
-    for old in storage.glob(storage.join(out, SHARD_PATTERN)):
-        if storage.name(old) not in keep:
-            storage.remove(old, inside=out)
 
 
 

@@ -17,10 +17,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import storage
+from pipelines.mix.manifest import MANIFEST_NAME
 from pipelines.mix.spec import ShardConfig
 from pipelines.storage.checksums import file_sha256
-
-SHARD_PATTERN = "shard-*.parquet"
 
 
 def shard_schema(token_column: str) -> pa.Schema:
@@ -140,3 +139,19 @@ class ShardWriter:
         self._out.commit()
         self._writer, self._out, self._pending, self._pending_rows = None, None, [], 0
         self._rows = self._tokens = self._text_bytes = 0
+
+
+def open_shard_folder(out: str) -> None:
+    """Make ``out`` ready for a new sample: created, its manifest removed (no manifest = no complete
+    sample here) and temporary shard files of a killed run cleared."""
+    storage.makedirs(out)
+    storage.remove(storage.join(out, MANIFEST_NAME), inside=out)
+    for stale in storage.glob(storage.join(out, ".shard-*.tmp")):
+        storage.remove(stale, inside=out)
+
+
+def remove_other_shards(out: str, keep: set[str]) -> None:
+    """Delete the shard files of an earlier run in ``out`` whose names are not in ``keep``."""
+    for old in storage.glob(storage.join(out, "shard-*")):
+        if storage.name(old) not in keep:
+            storage.remove(old, inside=out)

@@ -12,10 +12,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipelines import storage
-from pipelines.mix.manifest import MANIFEST_NAME
 from pipelines.mix.plan import InfeasiblePlanError
-from pipelines.mix.sample import SampleInputError, select_copies
+from pipelines.mix.sample import SampleInputError, configure_spill, select_copies
+from pipelines.mix.shards import open_shard_folder, remove_other_shards
 from pipelines.posttrain.pool import connect, conversations_sql
 from pipelines.posttrain.shards import PosttrainShardWriter
 from pipelines.posttrain.spec import CONVERSATIONS, PosttrainSpec
@@ -33,14 +32,9 @@ def sample_posttrain(spec: PosttrainSpec, plan: pa.Table, parts: list[str], sour
     if infeasible:
         cells = ", ".join(f"{r['row_id']} [{' / '.join(r[k] for k in CELL)}]" for r in infeasible)
         raise InfeasiblePlanError(f"cannot sample an infeasible plan; infeasible cells: {cells}", plan)
-    storage.makedirs(out_dir)
-    storage.remove(storage.join(out_dir, MANIFEST_NAME), inside=out_dir)  # no manifest = no complete sample here
-    con = connect(parts, source_to_mix)
+    open_shard_folder(out_dir)
+    con = configure_spill(connect(parts, source_to_mix), Path(work_dir), memory_limit)
     try:
-        spill = Path(work_dir) / "duckdb-spill"
-        spill.mkdir(parents=True, exist_ok=True)
-        con.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
-        con.execute(f"SET memory_limit = '{memory_limit}'")
         _candidates(con, spec, plan, parts)
         _check_candidates(con, plan)
         select_copies(con, spec.seed, CELL)
@@ -57,7 +51,7 @@ def sample_posttrain(spec: PosttrainSpec, plan: pa.Table, parts: list[str], sour
                 writer.write(batch)
     finally:
         con.close()
-    _remove_other_shards(out_dir, writer.shards)
+    remove_other_shards(out_dir, {s["file"] for s in writer.shards})
     return cells, writer.shards
 
 
@@ -111,11 +105,3 @@ def _cell_results(con: duckdb.DuckDBPyConnection, plan: pa.Table) -> list[dict]:
                       "full_epochs": cell["full_epochs"], "achieved": int(units), "conversations": int(docs),
                       "repetitions": int(reps), "max_unit": int(largest.get(key) or 0)})
     return cells
-
-
-def _remove_other_shards(out_dir: str, shards: list[dict]) -> None:
-    """Delete shard files of an earlier run that this run did not produce."""
-    keep = {s["file"] for s in shards}
-    for old in storage.glob(storage.join(out_dir, "shard-*")):
-        if storage.name(old) not in keep:
-            storage.remove(old, inside=out_dir)
