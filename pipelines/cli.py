@@ -277,10 +277,10 @@ def _cc_work_list(args: argparse.Namespace) -> int:
 
 def _fetch_models(args: argparse.Namespace) -> int:
     from pipelines.langid.identify import default_model_path
-    from pipelines.tokens.registry import resolve_tokenizer
+    from pipelines.tokens.registry import resolve_tokenizer, resolve_tokenizer_config
 
     for name in DEFAULT_TOKENIZERS:
-        print(f"tokenizer {name}: {resolve_tokenizer(name)}")
+        print(f"tokenizer {name}: {resolve_tokenizer(name)} (chat template: {resolve_tokenizer_config(name).name})")
     model = Path(default_model_path())
     print(f"LID model: {model} ({model.stat().st_size:,} bytes)")
     return 0
