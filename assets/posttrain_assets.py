@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.metadata import table_metadata
-from assets.resources import SeamixSettings
+from assets.resources import SeamixSettings, writes_data_root
 from pipelines import storage
 from pipelines.curate.config import CurateConfig
 from pipelines.outputs.catalog import refresh_catalog
@@ -56,6 +56,7 @@ class PosttrainSettings(dg.ConfigurableResource):
 
 def _stage_asset(stage: str, deps: list, description: str) -> dg.AssetsDefinition:
     @dg.asset(name=f"posttrain_{stage}", group_name=GROUP, deps=deps, description=description, kinds={"python"})
+    @writes_data_root
     def _asset(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.MaterializeResult:
         outcome = run_posttrain_stage(stage, posttrain.curate_config(seamix)).outcome
         refresh_catalog(seamix.layout)
@@ -71,6 +72,7 @@ posttrain_dedup = _stage_asset("dedup", [posttrain_checks], "Exact and MinHash n
 
 
 @dg.asset(group_name=GROUP, deps=[posttrain_dedup], kinds={"python"})
+@writes_data_root
 def posttrain_tokens(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.MaterializeResult:
     """Total, prompt and trainable tokens of each conversation through the tokenizers' chat templates."""
     config = posttrain.curate_config(seamix)
@@ -80,6 +82,7 @@ def posttrain_tokens(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg
 
 
 @dg.asset(group_name=GROUP, deps=[posttrain_tokens], kinds={"duckdb"})
+@writes_data_root
 def posttrain_pool(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.MaterializeResult:
     """Usable conversations and template tokens per language x category x source for the mix spec."""
     pool = pool_stage(seamix.layout, posttrain.spec(), posttrain.sources_file)
@@ -92,6 +95,7 @@ def posttrain_pool(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.M
 
 
 @dg.asset(group_name=GROUP, deps=[posttrain_pool], kinds={"python"})
+@writes_data_root
 def posttrain_plan(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.MaterializeResult:
     """Per cell: target, available, epochs (largest remainder, max epochs); fails when infeasible."""
     plan = plan_stage(seamix.layout, posttrain.spec())
@@ -100,6 +104,7 @@ def posttrain_plan(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.M
 
 
 @dg.asset(group_name=GROUP, deps=[posttrain_plan], kinds={"parquet"})
+@writes_data_root
 def posttrain_shards(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.MaterializeResult:
     """Deterministic sample of the plan as TRL/axolotl shards (messages, tools) + manifest.json."""
     spec = posttrain.spec()
@@ -112,6 +117,7 @@ def posttrain_shards(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg
 
 
 @dg.asset(group_name=GROUP, deps=[posttrain_shards], kinds={"duckdb"})
+@writes_data_root
 def posttrain_report(seamix: SeamixSettings, posttrain: PosttrainSettings) -> dg.MaterializeResult:
     """Target vs achieved per cell, also the DuckDB view ``posttrain_report``."""
     report = report_stage(seamix.layout, posttrain.spec())

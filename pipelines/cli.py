@@ -10,7 +10,12 @@ from pathlib import Path
 from pipelines.config_check import check_run_configs, validate_file
 from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
-from pipelines.curate.run import DECONTAM_STAGE, curate_stages, run_curate_stage
+from pipelines.curate.run import (
+    DECONTAM_STAGE,
+    AllFilesFailed,
+    curate_stages,
+    run_curate_stage,
+)
 from pipelines.decontaminate.config import ACTIONS, DecontamConfig
 from pipelines.export.config import FORMATS
 from pipelines.extract.html import EXTRACTORS
@@ -36,12 +41,12 @@ from pipelines.runtime.executors import EXECUTOR_KINDS
 from pipelines.runtime.progress import ProgressBars
 from pipelines.storage import OutsideFolderError
 from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
-from pipelines.storage.lock import data_root_lock
+from pipelines.storage.lock import DataRootLocked, data_root_lock
 
 #: Errors of the user's making (a bad config, a missing input, a step run too early, a plan the pool
 #: cannot satisfy): one message and exit status 2, the traceback only with --debug.
 USER_ERRORS = (ConfigError, FileNotFoundError, StageOrderError, InfeasiblePlanError, SampleInputError,
-               OutsideFolderError)
+               OutsideFolderError, DataRootLocked, AllFilesFailed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 #: Commands that write under the data root, and so hold its writer lock (one writer per data root).
-WRITING_COMMANDS = ("curate", "pool", "plan", "mix", "run", "cc-dry-run")
+WRITING_COMMANDS = ("curate", "pool", "plan", "mix", "run", "cc-dry-run", "decontaminate", "export", "posttrain")
 
 
 def _writer_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager:

@@ -13,7 +13,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from training_readers import mds_samples, megatron_documents, require_megatron, require_streaming
+from training_readers import (
+    mds_samples,
+    megatron_documents,
+    require_megatron,
+    require_streaming,
+)
 
 from eval.realdata import NTREX
 from pipelines.export.config import load_export_settings

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from training_readers import mds_samples, megatron_documents, require_megatron, require_streaming
 from test_export import export, shard_documents
+from training_readers import (
+    mds_samples,
+    megatron_documents,
+    require_megatron,
+    require_streaming,
+)
 
 from pipelines.export.stage import export_dir
 from pipelines.mix.spec import load_mix_spec

@@ -108,3 +108,23 @@ def test_dagster_run_takes_the_same_lock(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("command", [
+    ["posttrain", "curate", "--sources", "missing.yaml"],
+    ["export", "--mix", "missing.yaml", "--format", "jsonl"],
+    ["decontaminate", "--sources", "missing.yaml", "--evalsets", "missing.yaml"],
+])
+def test_every_writing_command_takes_the_lock(tmp_path: Path, capsys, command: list[str]) -> None:
+    """Post-training, export and decontamination write under the data root too: a held root stops them at once."""
+    from pipelines.cli import main
+
+    holder = _holder(tmp_path / "data")
+    try:
+        assert main([*command, "--data-root", str(tmp_path / "data")]) == 2
+        err = capsys.readouterr().err
+        assert f"is in use by `holder under test` (pid {holder.pid} on host" in err
+        assert "missing.yaml" not in err and "Traceback" not in err  # failed before doing anything, in one message
+    finally:
+        holder.kill()
+        holder.wait()
