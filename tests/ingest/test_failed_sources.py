@@ -58,9 +58,10 @@ def test_schema_error_in_every_file_fails_and_one_good_file_does_not(tmp_path: P
     assert outcome.docs_out == 1 and outcome.errors.errors == 2
 
 
-def test_cli_flag_allows_failed_files(tmp_path: Path) -> None:
+def test_cli_flag_allows_failed_files(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     sources = _warcs_read_as_parquet(tmp_path)
     args = ["curate", "--stage", "ingest", "--sources", str(sources), "--data-root", str(tmp_path / "data")]
-    with pytest.raises(AllFilesFailed):
-        main(args)
+    assert main(args) == 2  # a user error: one message naming the files, no traceback
+    err = capsys.readouterr().err
+    assert "crawl-0.parquet" in err and "crawl-1.parquet" in err and "Traceback" not in err
     assert main([*args, "--allow-failed-files"]) == 0
