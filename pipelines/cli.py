@@ -35,7 +35,7 @@ from pipelines.mix.stages import (
     shard_dir,
 )
 from pipelines.outputs.catalog import query, refresh_catalog
-from pipelines.outputs.tables import format_report, format_table
+from pipelines.outputs.tables import format_outcome, format_report, format_table
 from pipelines.posttrain.cli import add_posttrain_parser
 from pipelines.runtime.executors import EXECUTOR_KINDS
 from pipelines.runtime.progress import ProgressBars
@@ -169,8 +169,7 @@ def _curate(args: argparse.Namespace) -> int:
             outcome = run_curate_stage(stage, config, progress=bars).outcome
         finally:
             bars.close()
-        print(f"{stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}"
-              + (f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""))
+        print(format_outcome(stage, outcome))
     refresh_catalog(_layout(args))
     return 0
 

@@ -1,10 +1,14 @@
-"""Plain-text tables for the terminal: any Arrow table, and the target-vs-achieved report."""
+"""Plain-text tables for the terminal: any Arrow table, the target-vs-achieved report, one line per finished stage."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from pipelines.runtime.runner import StageOutcome
 
 REPORT_COLUMNS = ("row_id", "language", "mix_source", "target_tokens", "achieved_tokens", "deviation", "within_tolerance")
 
@@ -54,3 +58,9 @@ def _fixed_width(header: list[str], rows: list[list[str]], right: list[bool], to
     if total:
         out += [rule, line(total)]
     return "\n".join(out)
+
+
+def format_outcome(name: str, outcome: "StageOutcome") -> str:
+    """One line for a finished stage: documents in and out, drops per reason, input problems."""
+    problems = f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""
+    return f"{name:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}{problems}"

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.outputs.catalog import refresh_catalog
-from pipelines.outputs.tables import format_table
+from pipelines.outputs.tables import format_outcome, format_table
 from pipelines.posttrain.curate import run_posttrain_curation
 from pipelines.posttrain.mix_stages import (
     mix_stage,
@@ -68,8 +68,7 @@ def _curate(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     for outcome in outcomes:
-        problems = f"  input problems {dict(outcome.errors.counts)}" if outcome.errors.counts else ""
-        print(f"{outcome.stage:8s} in {outcome.docs_in:>8,}  out {outcome.docs_out:>8,}  dropped {outcome.dropped}{problems}")
+        print(format_outcome(outcome.stage, outcome))
     refresh_catalog(_layout(args))
     return 0
 
