@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.resources import SeamixSettings, writes_data_root
-from assets.stages import Stage
+from assets.stages import PASS_ASSET_STAGES, Stage, run_pass_partition
 
 OWNERS = ["team:seamix-data"]
 
@@ -55,3 +55,36 @@ def stage_asset(stage: Stage) -> dg.AssetsDefinition:
         return dg.MaterializeResult()
 
     return _asset
+
+
+def pass_asset() -> dg.AssetsDefinition:
+    """The four per-source stage assets of the pass (ingest … quality) as one multi-asset: one
+    computation per source partition materializes all four, each with its own stage's numbers."""
+    stages = PASS_ASSET_STAGES
+    specs = [
+        dg.AssetSpec(
+            stage.asset, group_name=stage.group, deps=list(stage.deps), description=stage.description,
+            kinds=set(stage.kinds), owners=OWNERS, tags={"stage": stage.step},
+            metadata={"dagster/code_references": code_references(stage.engine, "pipelines.curate.one_pass:CuratePassTask")},
+        )
+        for stage in stages
+    ]
+
+    @dg.multi_asset(
+        name="curate_pass",
+        specs=specs,
+        description="ingest → extract → langid → quality as one pass over each input file of a source "
+                    "(set one_pass: false to run the four stages one by one)",
+        partitions_def=stages[0].partitions_def,
+        backfill_policy=dg.BackfillPolicy.multi_run(1),
+        retry_policy=IO_RETRY,
+    )
+    @writes_data_root
+    def _pass(context: dg.AssetExecutionContext, seamix: SeamixSettings):
+        for key in context.partition_keys:
+            for asset, metadata in run_pass_partition(seamix, key, context.log).items():
+                context.add_asset_metadata(metadata, asset_key=dg.AssetKey(asset), partition_key=key)
+        for stage in stages:
+            yield dg.MaterializeResult(asset_key=stage.asset)
+
+    return _pass

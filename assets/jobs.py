@@ -12,7 +12,7 @@ import dagster as dg
 from assets.checks import CHECKS, evaluation
 from assets.partitions import sync_partitions
 from assets.resources import SeamixSettings, writes_data_root
-from assets.stages import STAGES, Stage, partition_keys
+from assets.stages import PASS_ASSET_STAGES, STAGES, Stage, partition_keys, run_pass_partition
 
 
 @dg.op(description="Add a partition for every source of the run's sources file and every mix spec")
@@ -22,28 +22,50 @@ def sync_partitions_op(context: dg.OpExecutionContext, seamix: SeamixSettings) -
     context.log.info(f"partitions added: {added or 'none'}")
 
 
-def _stage_op(stage: Stage) -> dg.OpDefinition:
-    checks = [c for c in CHECKS if c.asset == stage.asset]
+def _record(context: dg.OpExecutionContext, seamix: SeamixSettings, asset: str, key: str | None,
+            metadata: dict) -> list[str]:
+    """Log one partition's materialization of ``asset`` and its checks' evaluations; return the
+    blocking checks that failed."""
+    context.log_event(dg.AssetMaterialization(asset_key=asset, partition=key, metadata=metadata))
+    failed = []
+    for check in (c for c in CHECKS if c.asset == asset):
+        result = evaluation(check, seamix, key)
+        context.log_event(result)
+        if check.blocking and not result.passed:
+            failed.append(f"{check.name}[{key or 'all'}]")
+    return failed
 
+
+def _stop_if_failed(failed: list[str]) -> None:
+    if failed:
+        raise dg.Failure(f"blocking check(s) failed: {', '.join(failed)}; the assets downstream were not run")
+
+
+def _stage_op(stage: Stage) -> dg.OpDefinition:
     @dg.op(name=f"run_{stage.step}", description=stage.description, ins={"after": dg.In(dg.Nothing)})
     @writes_data_root
     def _op(context: dg.OpExecutionContext, seamix: SeamixSettings) -> dg.Nothing:
         failed = []
         for key in partition_keys(stage, seamix):
-            metadata = stage.run(seamix, key, context.log)
-            context.log_event(dg.AssetMaterialization(asset_key=stage.asset, partition=key, metadata=metadata))
-            for check in checks:
-                result = evaluation(check, seamix, key)
-                context.log_event(result)
-                if check.blocking and not result.passed:
-                    failed.append(f"{check.name}[{key or 'all'}]")
-        if failed:
-            raise dg.Failure(f"blocking check(s) failed: {', '.join(failed)}; the assets downstream were not run")
+            failed += _record(context, seamix, stage.asset, key, stage.run(seamix, key, context.log))
+        _stop_if_failed(failed)
 
     return _op
 
 
-STAGE_OPS = [_stage_op(stage) for stage in STAGES]
+@dg.op(name="run_pass", description="ingest → extract → langid → quality, one pass per input file of every source",
+       ins={"after": dg.In(dg.Nothing)})
+@writes_data_root
+def pass_op(context: dg.OpExecutionContext, seamix: SeamixSettings) -> dg.Nothing:
+    """The pass for every source, recording each of its four stage assets per partition."""
+    failed = []
+    for key in partition_keys(PASS_ASSET_STAGES[0], seamix):
+        for asset, metadata in run_pass_partition(seamix, key, context.log).items():
+            failed += _record(context, seamix, asset, key, metadata)
+    _stop_if_failed(failed)
+
+
+STAGE_OPS = [pass_op, *(_stage_op(stage) for stage in STAGES[len(PASS_ASSET_STAGES):])]
 
 
 @dg.job(
@@ -56,7 +78,7 @@ STAGE_OPS = [_stage_op(stage) for stage in STAGES]
     executor_def=dg.in_process_executor,
 )
 def curate_and_mix_job() -> None:
-    """sync partitions → ingest → extract → langid → quality → dedup → tokens → pool → plan → mix → report."""
+    """sync partitions → pass (ingest → extract → langid → quality) → dedup → tokens → pool → plan → mix → report."""
     done = sync_partitions_op()
     for op in STAGE_OPS:
         done = op(after=done)

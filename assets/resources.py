@@ -37,6 +37,7 @@ class SeamixSettings(dg.ConfigurableResource):
     decontam_action: str = "drop"  # report | drop | cut
     langid_backend: str = "fasttext"  # or heliport (optional extra); pipelines/langid/backends.py
     langid_model: str | None = None  # fastText model path; None: lid.176.ftz (e.g. a GlotLID model.bin)
+    one_pass: bool = True  # ingest → extract → langid → quality in one pass per file; False: one stage at a time
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Check every config file before any asset of the run computes (a typo fails in seconds)."""
@@ -51,6 +52,7 @@ class SeamixSettings(dg.ConfigurableResource):
             executor_config=self.executor_config, executor=self.executor, workers=self.workers,
             allow_failed_files=self.allow_failed_files, evalsets_file=self.evalsets_file,
             decontam_action=self.decontam_action, langid_backend=self.langid_backend, langid_model=self.langid_model,
+            one_pass=self.one_pass,
         )
 
     @property

@@ -19,7 +19,7 @@ from assets.metadata import (
 from assets.partitions import mix_partitions, source_partitions
 from assets.resources import SeamixSettings
 from pipelines import storage
-from pipelines.curate.run import DECONTAM_STAGE, run_curate_stage
+from pipelines.curate.run import DECONTAM_STAGE, PASS_STAGE, run_curate_stage
 from pipelines.ingest.config import load_sources
 from pipelines.mix.spec import load_mix_spec
 from pipelines.mix.stages import (
@@ -58,11 +58,25 @@ class Stage:
 
 
 def _per_source(stage: str) -> StageRunner:
+    """A stage of the pass, run alone (``one_pass: false``); its metadata from its own stats."""
     def run(settings: SeamixSettings, source: str | None, log: dg.DagsterLogManager) -> dict:
         run_curate_stage(stage, settings.curate_config(), sources=[source], progress=lambda p: log.info(p.describe()))
         return stage_metadata(source_summaries(settings.layout, stage)[source])
 
     return run
+
+
+def run_pass_partition(settings: SeamixSettings, source: str, log: dg.DagsterLogManager) -> dict[str, dict]:
+    """Run ingest → extract → langid → quality for one source (one pass, or the stages one by one
+    with ``one_pass: false``); return each stage asset's metadata, from that stage's own numbers."""
+    config = settings.curate_config()
+    if config.one_pass:
+        run_curate_stage(PASS_STAGE, config, sources=[source], progress=lambda p: log.info(p.describe()))
+    else:
+        for stage in PASS_ASSET_STAGES:
+            stage.run(settings, source, log)
+    return {stage.asset: stage_metadata(source_summaries(settings.layout, stage.step)[source])
+            for stage in PASS_ASSET_STAGES}
 
 
 def _languages_table(summary: pa.Table, tokenizers: list[str]) -> pa.Table:
@@ -289,3 +303,6 @@ def partition_keys(stage: Stage, settings: SeamixSettings) -> list[str | None]:
     if stage.partitions_def is mix_partitions:
         return [settings.mix_key]
     return [None]
+
+#: The per-source stages of the pass: one computation (a multi-asset) materializes all four.
+PASS_ASSET_STAGES = STAGES[:4]

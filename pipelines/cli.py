@@ -10,9 +10,11 @@ from pathlib import Path
 from pipelines.config_check import check_run_configs, validate_file
 from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
+from pipelines.curate.one_pass import PASS_STAGES
 from pipelines.curate.run import (
     DECONTAM_STAGE,
     AllFilesFailed,
+    PASS_STAGE,
     curate_stages,
     run_curate_stage,
 )
@@ -35,6 +37,7 @@ from pipelines.mix.stages import (
     shard_dir,
 )
 from pipelines.outputs.catalog import query, refresh_catalog
+from pipelines.outputs.health import stage_summary
 from pipelines.outputs.tables import format_outcome, format_report, format_table
 from pipelines.posttrain.cli import add_posttrain_parser
 from pipelines.runtime.executors import EXECUTOR_KINDS
@@ -94,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     curate = command("curate", _curate, "ingest → extract → langid → quality → dedup → tokens", sources=True)
-    curate.add_argument("--stage", choices=(*CURATE_STAGES, DECONTAM_STAGE), help="run only this stage")
+    curate.add_argument("--stage", choices=(PASS_STAGE, *CURATE_STAGES, DECONTAM_STAGE),
+                        help="run only this stage (pass: ingest → extract → langid → quality in one pass per file)")
     _curate_arguments(curate)
     decontaminate = command("decontaminate", _decontaminate, "find eval items in the deduplicated pool "
                             "(report, drop or cut them), then recount tokens", sources=True)
@@ -138,6 +142,9 @@ def _curate_arguments(p: argparse.ArgumentParser) -> None:
                    help="shortest eval item text (in words) matched whole")
     p.add_argument("--langid-backend", choices=BACKENDS, default="fasttext", help="language-ID model backend")
     p.add_argument("--langid-model", help="fastText model path (default lid.176.ftz; e.g. a GlotLID model.bin)")
+    p.add_argument("--per-stage", action="store_true",
+                   help="run ingest, extract, langid and quality one by one, each writing its folder (debugging), "
+                        "instead of one pass per file")
 
 
 def _curate_config(args: argparse.Namespace) -> CurateConfig:
@@ -148,7 +155,7 @@ def _curate_config(args: argparse.Namespace) -> CurateConfig:
         executor_config=args.executor_config, executor=args.executor, workers=args.workers,
         allow_failed_files=args.allow_failed_files, evalsets_file=args.evalsets, decontam_action=args.decontam_action,
         ngram_size=args.ngram_size, min_item_words=args.min_item_words,
-        langid_backend=args.langid_backend, langid_model=args.langid_model,
+        langid_backend=args.langid_backend, langid_model=args.langid_model, one_pass=not args.per_stage,
     )
 
 
@@ -169,7 +176,11 @@ def _curate(args: argparse.Namespace) -> int:
             outcome = run_curate_stage(stage, config, progress=bars).outcome
         finally:
             bars.close()
-        print(format_outcome(stage, outcome))
+        if stage == PASS_STAGE:  # each stage of the pass with its own numbers
+            for name in PASS_STAGES:
+                print(format_outcome(name, stage_summary(_layout(args), name)))
+        else:
+            print(format_outcome(stage, outcome))
     refresh_catalog(_layout(args))
     return 0
 

@@ -19,6 +19,11 @@ dedup               minhash_cluster_size     size of the near-dup cluster it sur
 tokens              tokens_<tokenizer>       exact count, no special tokens
 ==================  =======================  =========================================
 
+The text and signals are written once, by quality (or by the pass, which runs ingest … quality in
+memory); dedup writes only the ids it keeps with ``minhash_cluster_size``, and tokens a narrow row
+per kept document (pipelines/tokens/task.py: ``NARROW_COLUMNS`` and ``tokens_<tokenizer>``) naming
+the part that holds its text. The catalog's ``documents`` view joins them into the rows above.
+
 Every stage also writes dropped documents to a parallel table with the columns of
 DROP_SCHEMA, so that every drop has a reason queryable in DuckDB.
 """

@@ -1,6 +1,7 @@
-"""Measure a callable in a fresh spawned process: wall time, CPU time (its own and its children's)
-and peak RSS (the largest sum over the process and its descendants, sampled every 50 ms, or the
-process's own peak when larger)."""
+"""Measure a callable in a fresh spawned process: wall time, CPU time (its own and its children's),
+peak RSS (the largest sum over the process and its descendants, sampled every 50 ms, or the
+process's own peak when larger) and bytes written (``wchar`` of /proc/self/io: every byte handed to
+write(), files later deleted and spills included; Linux adds reaped children's counts)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,19 @@ class Measured:
     cpu: float
     peak_rss_mb: float
     result: Any = field(default=None)
+    written: int = 0  # bytes written by the process and its children
 
 
 def mean_of(runs: list[Measured]) -> Measured:
     """Mean wall and CPU time of repeated runs of the same work, their largest peak RSS, the first result."""
     return Measured(statistics.mean(r.wall for r in runs), statistics.mean(r.cpu for r in runs),
-                    max(r.peak_rss_mb for r in runs), runs[0].result)
+                    max(r.peak_rss_mb for r in runs), runs[0].result, round(statistics.mean(r.written for r in runs)))
+
+
+def bytes_written() -> int:
+    """Bytes this process (and its reaped children) handed to write() so far."""
+    with open("/proc/self/io") as io:
+        return next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
 
 
 def cpu_seconds() -> float:
@@ -74,12 +82,13 @@ def _run(fn: Callable[..., Any], args: tuple, cores: set[int] | None, log: str |
         os.sched_setaffinity(0, cores)
     sampler = _TreeRssSampler()
     sampler.start()
-    started, cpu_started = time.perf_counter(), cpu_seconds()
+    started, cpu_started, written_started = time.perf_counter(), cpu_seconds(), bytes_written()
     result = fn(*args)
     wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    written = bytes_written() - written_started
     tree_peak = sampler.stop()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return Measured(wall, cpu, max(tree_peak, own) / 2**20, result)
+    return Measured(wall, cpu, max(tree_peak, own) / 2**20, result, written)
 
 
 def measure(fn: Callable[..., Any], *args: Any, cores: set[int] | None = None, log: str | None = None) -> Measured:

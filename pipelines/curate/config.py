@@ -30,6 +30,7 @@ class CurateConfig:
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)  # local / Ray / Slurm, and workers
     allow_failed_files: bool = False  # True: a source whose every file fails to read gives 0 documents instead of failing ingest
     decontam: DecontamConfig = field(default_factory=DecontamConfig)  # no eval sets: the stage does not run
+    one_pass: bool = True  # ingest → extract → langid → quality as one pass per file; False: one stage at a time
 
     @property
     def workers(self) -> int:
@@ -58,6 +59,7 @@ class CurateConfig:
         min_item_words: int = DecontamConfig.min_item_words,
         langid_backend: str = "fasttext",
         langid_model: str | None = None,
+        one_pass: bool = True,
     ) -> CurateConfig:
         """The config the CLI and the Dagster resource both build from their flat settings: empty
         names are dropped, and the executor comes from ``executor_config`` with ``executor`` and
@@ -77,4 +79,5 @@ class CurateConfig:
                                     min_item_words=min_item_words),
             langid_backend=langid_backend,
             langid_model=langid_model,
+            one_pass=one_pass,
         )

@@ -1,7 +1,9 @@
 """Run the curation stages, one at a time (Dagster assets) or all in a row (CLI).
 
 Every stage writes one folder per source (``curate/<stage>/<source>/``), so a source can be
-re-run alone; dedup reads all sources at once because duplicates cross sources."""
+re-run alone; dedup reads all sources at once because duplicates cross sources. By default
+ingest → extract → langid → quality run as one pass over each input file (PASS_STAGE, written to
+the quality stage's folder); ``one_pass=False`` runs them one by one, each writing its folder."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pipelines import storage
 from pipelines.curate.config import CurateConfig
+from pipelines.curate.one_pass import PASS_STAGES, CuratePassTask
 from pipelines.extract.task import ExtractTask
 from pipelines.ingest.config import SourceConfig, load_sources
 from pipelines.ingest.task import IngestTask
@@ -29,7 +32,6 @@ from pipelines.runtime.runner import (
     run_file_stage,
 )
 from pipelines.storage.layout import (
-    CURATE_STAGES,
     DataLayout,
     StageFolder,
     StageOrderError,
@@ -39,6 +41,8 @@ from pipelines.tokens.task import TokensTask
 
 #: The optional stage between dedup and tokens (``curate/decontam/``), run when eval sets are configured.
 DECONTAM_STAGE = "decontam"
+#: ingest → extract → langid → quality as one pass over each input file (pipelines/curate/one_pass.py).
+PASS_STAGE = "pass"
 
 #: A source of either registry (text or chat); only its ``name`` is used here.
 Named = TypeVar("Named")
@@ -56,12 +60,11 @@ class StageRun:
 
 
 def curate_stages(config: CurateConfig) -> tuple[str, ...]:
-    """The stages a full curation run goes through: CURATE_STAGES, with decontamination between dedup
-    and tokens when eval sets are configured (without them the pipeline and its output are unchanged)."""
-    if not config.decontam.enabled:
-        return CURATE_STAGES
-    at = CURATE_STAGES.index("dedup") + 1
-    return (*CURATE_STAGES[:at], DECONTAM_STAGE, *CURATE_STAGES[at:])
+    """The stages a full curation run goes through: the pass (or, with ``one_pass=False``, its four
+    stages one by one), dedup, decontamination when eval sets are configured (without them the
+    pipeline and its output are unchanged), tokens."""
+    first = (PASS_STAGE,) if config.one_pass else PASS_STAGES
+    return (*first, "dedup", *((DECONTAM_STAGE,) if config.decontam.enabled else ()), "tokens")
 
 
 def stage_items(folder: StageFolder) -> list[WorkItem]:
@@ -93,7 +96,8 @@ def run_curate_stage(
     executor_factory: ExecutorFactory | None = None,
     progress: ProgressCallback | None = None,
 ) -> StageRun:
-    """Run one stage of CURATE_STAGES for ``sources`` (default: all) on the previous stage's output.
+    """Run one stage of CURATE_STAGES, the pass or decontamination for ``sources`` (default: all) on
+    the previous stage's output.
 
     The stage runs on ``executor_factory`` (default: the one ``config.executor`` describes);
     ``progress`` is called (from a monitor thread) as parts get done.
@@ -103,10 +107,12 @@ def run_curate_stage(
         executor_factory = with_progress(executor_factory, progress)
     layout = DataLayout.at(config.data_root)
     selected = select_sources(config, None if stage == "dedup" else sources)
+    if stage == PASS_STAGE:
+        return StageRun(_run_pass(config, layout, selected, executor_factory))
     if stage == DECONTAM_STAGE:
         from pipelines.decontaminate.stage import run_decontam
 
-        items = [item for s in selected for item in _built_items(layout.stage_folder("dedup", s.name), stage)]
+        items = [item for s in selected for item in _text_items(layout, s.name, stage)]
         return StageRun(run_decontam(items, layout, config.decontam, config.workers, executor_factory,
                                      config.keep_dropped_text))
     if stage == "dedup":
@@ -127,6 +133,27 @@ def run_curate_stage(
 
 class AllFilesFailed(RuntimeError):
     """Every input file of a source failed to read: the stage fails instead of reporting zero documents."""
+
+
+def _run_pass(config: CurateConfig, layout: DataLayout, sources: list[SourceConfig],
+              executor_factory: ExecutorFactory) -> StageOutcome:
+    """The pass over every file of each source into its quality folder; the folders a run of the
+    stages one by one left for ingest, extract and langid are removed (the pass's stats replace them)."""
+    outcomes = []
+    for source in sources:
+        task = CuratePassTask(IngestTask(source), ExtractTask(config.extract),
+                              LangidTask(config.langid_model, config.quality_config, config.langid_backend),
+                              QualityTask(config.quality_config, config.mask_pii))
+        items = task.work_items()
+        out_dir = layout.stage_folder(PASS_STAGES[-1], source.name).path
+        outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
+        if not config.allow_failed_files:
+            _check_some_file_read(source, out_dir, [item.part for item in items])
+        for stage in PASS_STAGES[:-1]:
+            folder = layout.stage_folder(stage, source.name).path
+            if storage.exists(folder):
+                storage.remove_tree(folder, inside=layout.stage_dir(stage))
+    return merge_outcomes(PASS_STAGE, layout.stage_dir(PASS_STAGES[-1]), outcomes)
 
 
 def _check_some_file_read(source: SourceConfig, out_dir: str, parts: list[str]) -> None:
@@ -154,15 +181,26 @@ def _task_and_items(
     if stage == "ingest":
         task = IngestTask(source)
         return task, task.work_items()
+    if stage == "tokens" and config.decontam.enabled:  # decontam's parts hold what dedup kept, cut text included
+        return TokensTask(tuple(config.tokenizers), layout.root), _built_items(
+            layout.stage_folder(DECONTAM_STAGE, source.name), stage)
+    if stage == "tokens":
+        kept = layout.stage_folder("dedup", source.name)
+        task = TokensTask(tuple(config.tokenizers), layout.root, layout.stage_dir("dedup"), kept.recorded_fingerprint)
+        return task, _text_items(layout, source.name, stage)
     task = {
         "extract": lambda: ExtractTask(config.extract),
         "langid": lambda: LangidTask(config.langid_model, config.quality_config, config.langid_backend),
         "quality": lambda: QualityTask(config.quality_config, config.mask_pii),
-        "tokens": lambda: TokensTask(tuple(config.tokenizers)),
     }[stage]()
-    if stage == "tokens" and config.decontam.enabled:
-        return task, _built_items(layout.stage_folder(DECONTAM_STAGE, source.name), stage)
     return task, _previous_items(layout, stage, source.name)
+
+
+def _text_items(layout: DataLayout, source: str, stage: str) -> list[WorkItem]:
+    """The quality stage's parts of ``source`` (where the curated text lies), once dedup has run
+    for it (its narrow parts name the ids it kept); StageOrderError otherwise."""
+    _built_items(layout.stage_folder("dedup", source), stage)
+    return _built_items(layout.stage_folder(PASS_STAGES[-1], source), stage)
 
 
 def _previous_items(layout: DataLayout, stage: str, source: str) -> list[WorkItem]:

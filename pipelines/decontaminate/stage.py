@@ -1,7 +1,8 @@
 """Decontamination stage: build (or reuse) the eval index, then run :class:`DecontamTask` over every
-source's post-dedup parts into ``curate/decontam/<source>/`` (kept parts, ``_dropped/`` with reasons
-``decontam_<benchmark>``, ``_decisions/``). The tokens stage reads this folder when eval sets are
-configured and dedup's folder otherwise, so a run without eval sets writes nothing here."""
+source's curated parts (the documents dedup kept) into ``curate/decontam/<source>/`` (kept parts,
+``_dropped/`` with reasons ``decontam_<benchmark>``, ``_decisions/``). The tokens stage reads this
+folder when eval sets are configured and the quality stage's otherwise, so a run without eval sets
+writes nothing here; with them, this stage writes a copy of the text (a cut changes it)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def run_decontam(
     executor_factory: ExecutorFactory | None = None,
     keep_dropped_text: bool = False,
 ) -> StageOutcome:
-    """Run the stage over ``items`` (every source's post-dedup parts)."""
+    """Run the stage over ``items`` (every source's curated parts; the ids dedup kept are read from
+    ``curate/dedup/<source>/``)."""
     index = build_index(layout, config)
     spill = spill_dir(layout)
     by_source: dict[str, list[WorkItem]] = {}
@@ -59,7 +61,8 @@ def run_decontam(
     outcomes = []
     for source, source_items in sorted(by_source.items()):
         out_dir = storage.join(stage_dir(layout), source)
-        task = DecontamTask(index, config, storage.join(out_dir, "_decisions"), spill)
+        task = DecontamTask(index, config, storage.join(out_dir, "_decisions"), spill, layout.stage_dir("dedup"),
+                            layout.stage_folder("dedup", source).recorded_fingerprint)
         outcomes.append(run_file_stage(task, source_items, out_dir, workers, executor_factory, keep_dropped_text))
     return merge_outcomes("decontam", stage_dir(layout), outcomes)
 

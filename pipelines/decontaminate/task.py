@@ -15,7 +15,8 @@ from pipelines.decontaminate.index import EvalIndex
 from pipelines.decontaminate.matcher import Matcher
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
-from pipelines.storage.parquet_io import AtomicParquetWriter, iter_tables
+from pipelines.curate.documents import deduplicated_documents
+from pipelines.storage.parquet_io import AtomicParquetWriter
 
 #: One opened index per process (a worker runs many parts against the same index).
 _MATCHERS: dict[str, Matcher] = {}
@@ -29,15 +30,19 @@ class DecontamTask:
     config: DecontamConfig
     decisions_dir: str
     spill_dir: str | None = None
+    kept_dir: str | None = None  # curate/dedup: narrow parts naming the ids dedup kept (None: every document)
+    kept_fingerprint: str = ""  # what the kept parts were built from
     name: str = STAGE
 
     def fingerprint(self) -> str:
-        return f"decontam-v1|{self.index.fingerprint}|{self.config.action}|{self.config.max_cut_fraction}"
+        return (f"decontam-v2|{self.index.fingerprint}|{self.config.action}|{self.config.max_cut_fraction}"
+                f"|{self.kept_fingerprint}")
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         matcher = self._matcher()
         with AtomicParquetWriter(storage.join(self.decisions_dir, f"{item.part}.parquet"), DECISION_SCHEMA) as out:
-            for table in iter_tables(item.in_path, self.config.batch_rows):
+            kept_path = storage.join(self.kept_dir, item.source, f"{item.part}.parquet") if self.kept_dir else None
+            for table in deduplicated_documents(item.in_path, kept_path, self.config.batch_rows):
                 languages = table.column("language").to_pylist() if "language" in table.column_names else [None] * table.num_rows
                 matches = matcher.match(table.column("text").to_pylist(), languages)
                 kept, dropped, decisions = decide(table, matches, self.config.action, self.config.max_cut_fraction)

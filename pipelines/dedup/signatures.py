@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -49,21 +50,30 @@ def signature_schema(config: DedupConfig) -> pa.Schema:
 
 
 def write_signatures(in_path: str, out_path: str, config: DedupConfig) -> int:
-    """Stream ``in_path`` (Parquet with id, text, source, language, n_chars) and write the
-    exact hash, LSH bands and MinHash signature of every document to ``out_path``;
-    return the number of rows written."""
+    """Write :func:`iter_signatures` of ``in_path`` to ``out_path``; return the number of rows written."""
+    rows = 0
+    with pq.ParquetWriter(out_path, signature_schema(config)) as writer:
+        for table in iter_signatures(in_path, config):
+            writer.write_table(table)
+            rows += table.num_rows
+    return rows
+
+
+def iter_signatures(in_path: str, config: DedupConfig) -> Iterator[pa.Table]:
+    """Stream ``in_path`` (Parquet with id, text, source, language, n_chars) and yield the exact
+    hash, LSH bands and MinHash signature of every document, a table per batch (at least one)."""
     source_file = parquet_file(in_path)
     missing = [c for c in INPUT_COLUMNS if c not in source_file.schema_arrow.names]
     if missing:
         raise ValueError(f"{in_path}: dedup needs columns {list(INPUT_COLUMNS)}, missing {missing}")
     schema = signature_schema(config)
     rows = 0
-    with pq.ParquetWriter(out_path, schema) as writer:
-        for batch in source_file.iter_batches(batch_size=config.batch_rows, columns=list(INPUT_COLUMNS)):
-            _check_no_nulls(batch, in_path, rows)
-            writer.write_table(_sign_batch(batch, config, schema))
-            rows += batch.num_rows
-    return rows
+    for batch in source_file.iter_batches(batch_size=config.batch_rows, columns=list(INPUT_COLUMNS)):
+        _check_no_nulls(batch, in_path, rows)
+        yield _sign_batch(batch, config, schema)
+        rows += batch.num_rows
+    if rows == 0:
+        yield schema.empty_table()
 
 
 def _check_no_nulls(batch: pa.RecordBatch, in_path: str, first_row: int) -> None:

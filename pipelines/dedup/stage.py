@@ -6,22 +6,16 @@ files need a local folder: ``work/dedup/duckdb`` for a local data root, a tempor
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines import storage
 from pipelines.dedup.apply import apply_dedup
 from pipelines.dedup.clusters import DedupSummary, find_duplicates
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.signatures import write_signatures
+from pipelines.dedup.signatures import iter_signatures
 from pipelines.runtime.drops import empty_drops
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import (
@@ -33,25 +27,6 @@ from pipelines.runtime.runner import (
 )
 from pipelines.storage.checksums import file_sha256
 from pipelines.storage.layout import DataLayout
-from pipelines.storage.lock import pid_alive
-
-log = logging.getLogger(__name__)
-
-
-#: Local scratch folders of the signature task: ``seamix-sig-<pid>-<random>`` in the temp dir.
-SCRATCH_PREFIX = "seamix-sig-"
-
-
-def clear_stale_scratch() -> list[str]:
-    """Remove the signature scratch folders in the temp dir whose process is dead (left by a killed
-    run); those of live processes, and folders without a pid, are left alone. Returns the removed paths."""
-    removed = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
-        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
-        if folder.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(str(folder))
-    return removed
 
 
 @dataclass(frozen=True)
@@ -65,15 +40,13 @@ class SignatureTask:
         return repr(self.config)
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as tmp:
-            out = str(Path(tmp) / "signatures.parquet")
-            write_signatures(item.in_path, out, self.config)
-            yield pq.read_table(out), empty_drops()
+        for table in iter_signatures(item.in_path, self.config):
+            yield table, empty_drops()
 
 
 @dataclass(frozen=True)
 class DedupApplyTask:
-    """Keeps cluster survivors and singletons, adds ``minhash_cluster_size``."""
+    """The ids of cluster survivors and singletons with their ``minhash_cluster_size`` (a narrow part), a drop row per duplicate."""
 
     duplicates_path: str
     duplicates_fingerprint: str
@@ -94,10 +67,7 @@ def run_dedup(
     executor_factory: ExecutorFactory | None = None,
     keep_dropped_text: bool = False,
 ) -> tuple[StageOutcome, DedupSummary]:
-    """Run the three dedup phases over ``items`` (all sources) into the dedup stage's source folders;
-    first clear the scratch folders a killed run left behind."""
-    for folder in clear_stale_scratch():
-        log.info("removed %s, left by a killed dedup run", folder)
+    """Run the three dedup phases over ``items`` (all sources) into the dedup stage's source folders."""
     by_source: dict[str, list[WorkItem]] = {}
     for item in items:
         by_source.setdefault(item.source, []).append(item)

@@ -25,4 +25,8 @@ class ExtractTask:
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         for table in iter_tables(item.in_path, batch_rows=200):
-            yield extract_batch(table, options=self.options, errors=errors)
+            yield self.transform(table, errors)
+
+    def transform(self, table: pa.Table, errors: ErrorLog) -> tuple[pa.Table, pa.Table]:
+        """(kept, dropped) of one table of ingested documents."""
+        return extract_batch(table, options=self.options, errors=errors)

@@ -154,7 +154,14 @@ def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguage
 def langid_batch(
     table: pa.Table, identifier: LanguageIdentifier, min_scores: dict[str, float]
 ) -> tuple[pa.Table, pa.Table]:
-    """Normalise ``text``, identify its language and split into ``(kept, dropped)``.
+    """Normalise ``text``, identify its language and split into ``(kept, dropped)`` (see label_batch)."""
+    return split_by_reason(*label_batch(table, identifier, min_scores), stage="langid")
+
+
+def label_batch(
+    table: pa.Table, identifier: LanguageIdentifier, min_scores: dict[str, float]
+) -> tuple[pa.Table, list[str | None]]:
+    """Normalise ``text`` and identify its language; return the table and each row's drop reason.
 
     Adds ``language``, ``language_score``, ``script`` and ``zawgyi_converted``; the detected language
     wins over ``declared_language``. Drops ``lang_<code>`` for a language outside the eleven that has
@@ -179,7 +186,7 @@ def langid_batch(
     table = _set(table, "language_score", pa.array([p.score for p in predictions], pa.float64()))
     table = _set(table, "script", pa.array([p.script for p in predictions], pa.string()))
     table = _set(table, "zawgyi_converted", pa.array([converted for _, converted in normalised], pa.bool_()))
-    return split_by_reason(table, reasons, stage="langid")
+    return table, reasons
 
 
 def _set(table: pa.Table, name: str, values: pa.Array) -> pa.Table:

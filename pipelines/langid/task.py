@@ -8,8 +8,9 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from pipelines.langid.identify import LanguageIdentifier, langid_batch
-from pipelines.quality.config import load_quality_config
+from pipelines.langid.identify import LanguageIdentifier, label_batch
+from pipelines.quality.config import cached_quality_config
+from pipelines.runtime.drops import split_by_reason
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
 from pipelines.storage.parquet_io import iter_tables
@@ -36,10 +37,12 @@ class LangidTask:
         )
 
     def _min_scores(self) -> dict[str, float]:
-        return {lang: t.min_language_score for lang, t in load_quality_config(self.quality_config).items()}
+        return {lang: t.min_language_score for lang, t in cached_quality_config(self.quality_config).items()}
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        identifier = _identifier(self.model_path, self.backend)
-        min_scores = self._min_scores()
         for table in iter_tables(item.in_path):
-            yield langid_batch(table, identifier, min_scores)
+            yield split_by_reason(*self.label(table), stage="langid")
+
+    def label(self, table: pa.Table) -> tuple[pa.Table, list[str | None]]:
+        """``table`` with its language columns and each row's drop reason (None: kept)."""
+        return label_batch(table, _identifier(self.model_path, self.backend), self._min_scores())

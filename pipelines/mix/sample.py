@@ -30,6 +30,8 @@ from pipelines.mix.spec import MixSpec
 from pipelines.storage.parquet_io import read_schema
 
 DOCUMENT_COLUMNS = ("id", "text", "url", "source", "language")
+#: The columns sampling reads from the documents when their text lies in other files (``text_paths``).
+CANDIDATE_COLUMNS = ("id", "source", "language")
 _PLAN_COLUMNS = ("row_id", "group", "language", "mix_source", "target_tokens", "available_tokens",
                  "docs_available", "full_epochs", "remainder_tokens", "feasible")
 
@@ -40,21 +42,28 @@ class SampleInputError(ValueError):
 
 def sample_mix(spec: MixSpec, plan: pa.Table, document_paths: list[str], source_to_mix: dict[str, str],
                out_dir: str, work_dir: str, *, memory_limit: str = "2GB", threads: int | None = None,
-               batch_rows: int = 2048) -> dict:
+               batch_rows: int = 2048, text_paths: list[str] | None = None) -> dict:
     """Sample ``plan`` from the documents into out_dir/shard-NNNNN.parquet + manifest.json and
     return the manifest (documents and ``out_dir``: local paths or fsspec URLs; ``work_dir``: local).
+    The documents carry id, source, language and the spec's token column, and their text and url
+    unless ``text_paths`` names the files holding those (the tokens stage's narrow parts do).
     Same inputs and spec.seed give byte-identical output (whatever the memory limit, thread count
     or batch size). DuckDB's out-of-core sort needs roughly 300 MB of ``memory_limit`` per thread;
     lower ``threads`` to sample with less memory."""
     _check_plan(spec, plan)
     paths = [str(p) for p in document_paths]
-    _check_documents(paths, spec.token_column)
+    texts = [str(p) for p in text_paths] if text_paths is not None else paths
+    if text_paths is None:
+        _check_documents(paths, (*DOCUMENT_COLUMNS, spec.token_column))
+    else:
+        _check_documents(paths, (*CANDIDATE_COLUMNS, spec.token_column))
+        _check_documents(texts, DOCUMENT_COLUMNS)
     out = str(out_dir)
     open_shard_folder(out)
     con = configure_spill(duckdb.connect(), Path(work_dir), memory_limit, threads)
     try:
-        storage.register_duckdb(con, *paths)
-        _load_inputs(con, spec, plan, paths, source_to_mix)
+        storage.register_duckdb(con, *paths, *texts)
+        _load_inputs(con, spec, plan, paths, texts, source_to_mix)
         _check_candidates(con, plan)
         select_copies(con, spec.seed)
         cells = _cell_results(con, plan)
@@ -103,7 +112,7 @@ def _check_plan(spec: MixSpec, plan: pa.Table) -> None:
         raise SampleInputError(f"plan does not match spec {spec.name!r} (rows {wrong}); re-plan with plan_mix()")
 
 
-def _check_documents(paths: list[str], token_col: str) -> None:
+def _check_documents(paths: list[str], columns: tuple[str, ...]) -> None:
     if not paths:
         raise SampleInputError("no document files given")
     for path in paths:
@@ -111,13 +120,13 @@ def _check_documents(paths: list[str], token_col: str) -> None:
             names = read_schema(path).names
         except (OSError, pa.ArrowInvalid) as exc:
             raise SampleInputError(f"{path}: cannot read Parquet schema: {exc}") from exc
-        missing = [c for c in (*DOCUMENT_COLUMNS, token_col) if c not in names]
+        missing = [c for c in columns if c not in names]
         if missing:
             raise SampleInputError(f"{path}: document file lacks column(s) {missing}")
 
 
 def _load_inputs(con: duckdb.DuckDBPyConnection, spec: MixSpec, plan: pa.Table, paths: list[str],
-                 source_to_mix: dict[str, str]) -> None:
+                 text_paths: list[str], source_to_mix: dict[str, str]) -> None:
     con.register("plan_cells", plan.select(list(_PLAN_COLUMNS)))
     con.register("source_labels", pa.table({"source": pa.array(list(source_to_mix), pa.string()),
                                             "mix_source": pa.array(list(source_to_mix.values()), pa.string())}))
@@ -125,6 +134,8 @@ def _load_inputs(con: duckdb.DuckDBPyConnection, spec: MixSpec, plan: pa.Table, 
     con.execute("CREATE TEMP TABLE src_map AS SELECT * FROM source_labels")
     files = ", ".join(storage.sql_literal(p) for p in paths)
     con.execute(f"CREATE VIEW documents AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
+    text_files = ", ".join(storage.sql_literal(p) for p in text_paths)
+    con.execute(f"CREATE VIEW texts AS SELECT * FROM read_parquet([{text_files}], union_by_name = true)")
     con.execute(f"""
         CREATE TEMP TABLE cand AS
         SELECT d.id, d.language, d.source, m.mix_source, c.row_id, CAST(d."{spec.token_column}" AS BIGINT) AS tokens,
@@ -220,7 +231,7 @@ _ORDERED_ROWS = """
     SELECT c.id, d.text, c.language, c.source, c.mix_source, c.row_id, CAST(c.epoch AS INTEGER) AS epoch,
            d.url, c.tokens AS "{tok}"
     FROM copies c
-    JOIN (SELECT id, language, source, text, url FROM documents) d
+    JOIN (SELECT id, language, source, text, url FROM texts) d
       ON c.id = d.id AND c.language = d.language AND c.source = d.source
     ORDER BY c.shuffle_key, c.id, c.epoch
 """

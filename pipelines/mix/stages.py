@@ -7,6 +7,7 @@ import json
 import pyarrow as pa
 
 from pipelines import storage
+from pipelines.curate.curated import curated_parts, text_parts
 from pipelines.ingest.config import load_sources
 from pipelines.mix.manifest import achieved_vs_target
 from pipelines.mix.plan import plan_mix
@@ -14,7 +15,7 @@ from pipelines.mix.pool import build_pool
 from pipelines.mix.sample import sample_mix
 from pipelines.mix.spec import MixSpec
 from pipelines.storage.layout import DataLayout, StageOrderError
-from pipelines.storage.parquet_io import parquet_parts, read_table, write_table_atomic
+from pipelines.storage.parquet_io import read_table, write_table_atomic
 
 
 def source_to_mix(sources_file: str) -> dict[str, str]:
@@ -24,10 +25,7 @@ def source_to_mix(sources_file: str) -> dict[str, str]:
 
 def build_pool_stage(layout: DataLayout, sources_file: str, tokenizers: list[str]) -> pa.Table:
     """Inventory the curated documents and write ``pool/pool.parquet``."""
-    parts = parquet_parts(layout.curated_dir)
-    if not parts:
-        raise StageOrderError(f"no curated documents under {layout.curated_dir}; run curation first")
-    pool = build_pool(parts, source_to_mix(sources_file), tokenizers)
+    pool = build_pool(curated_parts(layout), source_to_mix(sources_file), tokenizers)
     write_table_atomic(pool, layout.pool_path)
     return pool
 
@@ -52,8 +50,9 @@ def mix_stage(layout: DataLayout, spec: MixSpec, sources_file: str) -> dict:
     ``work/mix/<name>`` under a local data root, to a temporary local folder under a remote one."""
     plan = read_table(_required(layout.mix_plan(spec.name), "plan"))
     with storage.scratch_dir(layout.mix_scratch(spec.name)) as work_dir:
-        documents = parquet_parts(layout.curated_dir)
-        return sample_mix(spec, plan, documents, source_to_mix(sources_file), shard_dir(layout, spec), work_dir)
+        documents = curated_parts(layout)
+        return sample_mix(spec, plan, documents, source_to_mix(sources_file), shard_dir(layout, spec), work_dir,
+                          text_paths=text_parts(layout, documents))
 
 
 def report_stage(layout: DataLayout, spec: MixSpec) -> pa.Table:

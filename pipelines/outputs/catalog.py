@@ -11,11 +11,14 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import storage
+from pipelines.curate.curated import curated_parts, text_parts
+from pipelines.dedup.apply import CLUSTER_SIZE_COLUMN
 from pipelines.storage.layout import CURATE_STAGES, DataLayout
+from pipelines.storage.parquet_io import read_schema
 
 # view name -> glob under the data root
 VIEWS: dict[str, str] = {
-    "documents": f"curate/{CURATE_STAGES[-1]}/*/part-*.parquet",
+    "curated_tokens": f"curate/{CURATE_STAGES[-1]}/*/part-*.parquet",
     "dropped": "curate/*/*/_dropped/part-*.parquet",
     "dropped_text": "curate/*/*/_dropped_text/part-*.parquet",
     "pool": "pool/pool.parquet",
@@ -88,6 +91,10 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
                     "union_by_name = true, filename = true)"
                 )
                 created.append(name)
+        con.execute("DROP VIEW IF EXISTS documents")
+        if "curated_tokens" in created:
+            con.execute(_documents_sql(layout))
+            created.append("documents")
         stats = layout.path(STAGE_STATS_GLOB)
         con.execute("DROP VIEW IF EXISTS problems")
         con.execute("DROP VIEW IF EXISTS stage_parts")
@@ -101,6 +108,18 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
                 con.execute(f"CREATE VIEW {name} AS {sql}")
                 created.append(name)
     return created
+
+
+def _documents_sql(layout: DataLayout) -> str:
+    """The view ``documents``: every curated document with its text, signals and token counts (the
+    tokens stage's narrow rows joined with the parts their text lies in)."""
+    parts = curated_parts(layout)
+    texts = text_parts(layout, parts)
+    shared = {"id", "source", "language", CLUSTER_SIZE_COLUMN} & {n for p in texts for n in read_schema(p).names}
+    files = ", ".join(storage.sql_literal(p) for p in texts)
+    return (f"CREATE VIEW documents AS SELECT x.*, t.* EXCLUDE (id, text_part, filename) FROM curated_tokens AS t "
+            f"JOIN (SELECT * EXCLUDE ({', '.join(sorted(shared - {'id'}))}) FROM read_parquet([{files}], "
+            "union_by_name = true)) AS x USING (id)")
 
 
 def query(layout: DataLayout, sql: str) -> pa.Table:

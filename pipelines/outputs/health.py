@@ -10,21 +10,53 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import storage
+from pipelines.curate.one_pass import (
+    DECLARED,
+    DECLARED_SAME,
+    PASS_STAGES,
+    is_pass_stats,
+    pass_stage_outcome,
+)
 from pipelines.runtime.runner import (
     StageOutcome,
     collect_outcome,
     done_parts,
     merge_outcomes,
+    part_stats,
 )
 from pipelines.schema import token_column
-from pipelines.storage.layout import DataLayout
+from pipelines.storage.layout import DataLayout, StageFolder
 from pipelines.storage.parquet_io import parquet_parts
 
 
 def source_summaries(layout: DataLayout, stage: str) -> dict[str, StageOutcome]:
-    """Per source: documents in/out, drops and input problems of a finished stage, from its part stats."""
-    return {folder.source: collect_outcome(stage, folder.path, sorted(done_parts(folder.path)))
-            for folder in layout.stage_folders(stage)}
+    """Per source: documents in/out, drops and input problems of a finished stage, from its part
+    stats; for a stage of the pass, from the stats the pass wrote into the quality folder."""
+    summaries = {folder.source: folder_outcome(stage, folder.path) for folder in layout.stage_folders(stage)}
+    if stage in PASS_STAGES:
+        for folder in layout.stage_folders(PASS_STAGES[-1]):
+            if folder.source not in summaries and _written_by_pass(folder.path):
+                summaries[folder.source] = folder_outcome(stage, folder.path)
+    return dict(sorted(summaries.items()))
+
+
+def folder_outcome(stage: str, out_dir: str) -> StageOutcome:
+    """``stage``'s numbers over the done parts of one folder (its own, or the pass's)."""
+    parts = sorted(done_parts(out_dir))
+    if not parts or not _written_by_pass(out_dir):
+        return collect_outcome(stage, out_dir, parts)
+    outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[])
+    for part in parts:
+        one = pass_stage_outcome(part_stats(out_dir, part), stage, out_dir, StageFolder(out_dir).part(part))
+        outcome.parts.extend(one.parts)
+        outcome.add(one.docs_in, one.docs_out, one.dropped, one.errors)
+    return outcome
+
+
+def _written_by_pass(out_dir: str) -> bool:
+    """True when the folder's parts were written by the pass (their stats count each stage's documents)."""
+    parts = sorted(done_parts(out_dir))
+    return bool(parts) and is_pass_stats(part_stats(out_dir, parts[0]))
 
 
 def stage_summary(layout: DataLayout, stage: str) -> StageOutcome:
@@ -68,11 +100,12 @@ def drop_rate(layout: DataLayout, stage: str) -> float:
 
 def language_purity(layout: DataLayout) -> dict[str, float]:
     """Per source: share of documents with a declared language (FineWeb2 folder, Pile file, fixed
-    source language) that language ID assigned to that same language. Sources that declare no
-    language are left out."""
+    source language) that language ID assigned to that same language (from the langid stage's parts,
+    or the counts the pass recorded). Sources that declare no language are left out."""
+    purity = _pass_purity(layout)
     parts = parquet_parts(layout.stage_dir("langid"))
     if not parts:
-        return {}
+        return purity
     sql = """
         SELECT source, avg(CASE WHEN language = declared_language THEN 1.0 ELSE 0.0 END) AS purity
         FROM read_parquet($parts, union_by_name = true)
@@ -81,4 +114,18 @@ def language_purity(layout: DataLayout) -> dict[str, float]:
     """
     with duckdb.connect() as con:
         storage.register_duckdb(con, *parts)
-        return dict(con.execute(sql, {"parts": parts}).fetchall())
+        purity.update(con.execute(sql, {"parts": parts}).fetchall())
+    return dict(sorted(purity.items()))
+
+
+def _pass_purity(layout: DataLayout) -> dict[str, float]:
+    """language_purity of the sources the pass curated, from the counts in its part stats."""
+    purity = {}
+    for folder in layout.stage_folders(PASS_STAGES[-1]):
+        if not _written_by_pass(folder.path):
+            continue
+        counts = [part_stats(folder.path, part)["counts"] for part in sorted(done_parts(folder.path))]
+        declared = sum(c[DECLARED] for c in counts)
+        if declared:
+            purity[folder.source] = sum(c[DECLARED_SAME] for c in counts) / declared
+    return purity

@@ -3,6 +3,7 @@ read from ``defaults.yaml`` or a user file of the same shape."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,17 @@ class LanguageQuality(StrictModel):
         """Every rule of every family: the line rules first, then those that need words (each group in family order)."""
         rules = [rule for family in FAMILIES for rule in getattr(self, family.family).rules()]
         return [r for r in rules if not r.needs_words] + [r for r in rules if r.needs_words]
+
+
+def cached_quality_config(path: str | None = None) -> dict[str, LanguageQuality]:
+    """load_quality_config, read again only when the file changes (stage tasks call it for every batch)."""
+    stat = Path(path or DEFAULT_CONFIG).stat()
+    return _quality_config_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _quality_config_of(path: str | None, mtime_ns: int, size: int) -> dict[str, LanguageQuality]:
+    return load_quality_config(path)
 
 
 def load_quality_config(path: str | Path | None = None) -> dict[str, LanguageQuality]:

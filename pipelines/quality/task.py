@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from pipelines.quality.config import load_quality_config
+from pipelines.quality.config import cached_quality_config
 from pipelines.quality.filter import quality_batch
 from pipelines.quality.pii import mask_pii_column
 from pipelines.quality.segment import SEGMENTER_BACKEND
@@ -25,11 +25,14 @@ class QualityTask:
     name: str = "quality"
 
     def fingerprint(self) -> str:
-        config = sorted(load_quality_config(self.quality_config).items())
+        config = sorted(cached_quality_config(self.quality_config).items())
         return f"quality-v4-families|segmenter={SEGMENTER_BACKEND}|pii={self.mask_pii}|{config}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        config = load_quality_config(self.quality_config)
         for table in iter_tables(item.in_path):
-            kept, dropped = quality_batch(table, config)
-            yield (mask_pii_column(kept) if self.mask_pii else kept), dropped
+            yield self.transform(table)
+
+    def transform(self, table: pa.Table) -> tuple[pa.Table, pa.Table]:
+        """(kept, dropped) of one table of language-identified documents."""
+        kept, dropped = quality_batch(table, cached_quality_config(self.quality_config))
+        return (mask_pii_column(kept) if self.mask_pii else kept), dropped

@@ -34,6 +34,8 @@ def drop_table(rows: pa.Table, reasons: pa.Array | Sequence[str], stage: str) ->
 
     if "text" in rows.column_names:
         n_chars = pc.fill_null(pc.utf8_length(rows.column("text")), 0).cast(pa.int64())
+    elif "n_chars" in rows.column_names:
+        n_chars = pc.fill_null(rows.column("n_chars"), 0).cast(pa.int64())
     else:
         n_chars = pa.array([0] * n, pa.int64())
     language = col("language", pa.string()) if "language" in rows.column_names else col("declared_language", pa.string())

@@ -22,7 +22,6 @@ import heapq
 import json
 import logging
 import os
-import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -43,7 +42,6 @@ from pipelines.storage.parquet_io import (
     AtomicParquetWriter,
     read_table,
     write_json_atomic,
-    write_table_atomic,
 )
 
 log = logging.getLogger(__name__)
@@ -57,8 +55,23 @@ class FileTask(Protocol):
     def fingerprint(self) -> str:
         """A string that changes whenever the task's configuration changes."""
 
-    def process(self, item: "WorkItem", errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        """Yield (kept documents, dropped documents) chunks for ``item.in_path``."""
+    def process(self, item: "WorkItem", errors: ErrorLog) -> Iterator["Chunk"]:
+        """Yield (kept documents, dropped documents) chunks for ``item.in_path``, optionally with
+        :class:`ChunkExtras` as a third element."""
+
+
+@dataclass
+class ChunkExtras:
+    """What a chunk may carry beside its kept and dropped documents: counters summed into the part's
+    stats (``counts``), and the id and text of its drops when the input file has no text column to
+    read them back from (``dropped_text``, written only with keep_dropped_text)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    dropped_text: pa.Table | None = None
+
+
+#: One chunk of a FileTask's output: (kept, dropped) or (kept, dropped, extras).
+Chunk = tuple[pa.Table, pa.Table] | tuple[pa.Table, pa.Table, ChunkExtras]
 
 
 @dataclass(frozen=True)
@@ -137,26 +150,34 @@ class FileStageStep(PipelineStep):
             if part_done(self.out_dir, item.part):
                 continue
             errors = ErrorLog()
-            stats = {"in_path": item.in_path, "docs_in": 0, "docs_out": 0, "dropped": {}}
+            stats = {"in_path": item.in_path, "docs_in": 0, "docs_out": 0, "dropped": {}, "dropped_by_stage": {},
+                     "counts": {}}
             dropped_ids: list[str] = []
             kept_name, drop_name = f"{item.part}.parquet", f"_dropped/{item.part}.parquet"
+            text_name = f"_dropped_text/{item.part}.parquet"
             with (
                 AtomicParquetWriter(storage.join(self.out_dir, kept_name)) as kept_out,
                 AtomicParquetWriter(storage.join(self.out_dir, drop_name), DROP_SCHEMA) as drop_out,
+                AtomicParquetWriter(storage.join(self.out_dir, text_name), optional=True) as text_out,
             ):
-                for kept, dropped in self.task.process(item, errors):
+                for kept, dropped, *extras in self.task.process(item, errors):
                     kept_out.write(kept)
                     drop_out.write(dropped)
                     stats["docs_in"] += kept.num_rows + dropped.num_rows
                     stats["docs_out"] += kept.num_rows
-                    for reason in dropped.column("reason").to_pylist():
-                        stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
-                    if self.keep_dropped_text:
+                    _count_drops(dropped, stats)
+                    for extra in extras:
+                        for name, n in extra.counts.items():
+                            stats["counts"][name] = stats["counts"].get(name, 0) + n
+                        if self.keep_dropped_text and extra.dropped_text is not None and extra.dropped_text.num_rows:
+                            text_out.write(extra.dropped_text)
+                    if self.keep_dropped_text and not extras:
                         dropped_ids += dropped.column("id").to_pylist()
+                if dropped_ids and item.in_path.endswith(".parquet"):
+                    text_out.write(_dropped_text(item.in_path, dropped_ids))
             stats["files"] = {kept_name: kept_out.digest, drop_name: drop_out.digest}
-            if dropped_ids and item.in_path.endswith(".parquet"):
-                text_name = f"_dropped_text/{item.part}.parquet"
-                stats["files"][text_name] = _write_dropped_text(item.in_path, dropped_ids, storage.join(self.out_dir, text_name))
+            if text_out.digest is not None:
+                stats["files"][text_name] = text_out.digest
             stats["errors"] = errors.to_dict()
             write_json_atomic(stats, stats_path(self.out_dir, item.part))
             self.stat_update("docs_out", value=stats["docs_out"])
@@ -258,11 +279,18 @@ def merge_outcomes(stage: str, out_dir: str, outcomes: list[StageOutcome]) -> St
     return merged
 
 
-def _write_dropped_text(in_path: str, ids: list[str], path: str) -> dict[str, int | str]:
-    """Copy id and text of the dropped ``ids`` from a Parquet input (other inputs have no text column
-    yet); return the written file's digest."""
-    table = read_table(in_path, columns=["id", "text"], filters=[("id", "in", ids)])
-    return write_table_atomic(table, path)
+def _count_drops(dropped: pa.Table, stats: dict) -> None:
+    """Add a chunk's drops to the part's counts by reason and by (stage, reason)."""
+    for stage, reason in zip(dropped.column("stage").to_pylist(), dropped.column("reason").to_pylist()):
+        stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
+        by_reason = stats["dropped_by_stage"].setdefault(stage, {})
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+
+
+def _dropped_text(in_path: str, ids: list[str]) -> pa.Table:
+    """Id and text of the dropped ``ids``, read back from a Parquet input (other inputs have no text
+    column; tasks reading them hand the text over in ChunkExtras)."""
+    return read_table(in_path, columns=["id", "text"], filters=[("id", "in", ids)])
 
 
 def part_done(out_dir: str, part: str) -> bool:
@@ -333,16 +361,9 @@ def _input_identity(in_path: str, out_dir: str) -> str:
     if storage.isfile(marker):
         recorded = json.loads(storage.read_text(marker)).get("files", {}).get(storage.name(in_path))
         if recorded:
-            return f"{_relative(in_path, out_dir)}|{recorded[FAST_CHECKSUM]}"
+            return f"{storage.relative_to(in_path, out_dir)}|{recorded[FAST_CHECKSUM]}"
     state = storage.file_state(in_path)  # None for remote files: name only
     return "|".join([in_path, *map(str, state or ())])
-
-
-def _relative(path: str, start: str) -> str:
-    """``path`` relative to ``start`` (both local, or both URLs)."""
-    if storage.is_remote(path):
-        return posixpath.relpath(path.split("://", 1)[1], start.split("://", 1)[1])
-    return os.path.relpath(storage.local_path(path), storage.local_path(start))
 
 
 def _reset_if_stale(out_dir: str, fingerprint: str) -> None:

@@ -191,6 +191,13 @@ def remove_tree(path: str, *, inside: str) -> None:
         fs.rm(target, recursive=True)
 
 
+def relative_to(path: str, start: str) -> str:
+    """``path`` relative to ``start`` (both local, or both URLs), with ``/`` separators."""
+    if is_remote(path):
+        return posixpath.relpath(path.split("://", 1)[1], start.split("://", 1)[1])
+    return Path(os.path.relpath(local_path(path), local_path(start))).as_posix()
+
+
 def parent(path: str) -> str:
     """The folder ``path`` is written in (its literal parent, before any ``..`` is resolved)."""
     return posixpath.dirname(str(path).rstrip("/")) if is_remote(path) else os.path.dirname(local_path(path).rstrip(os.sep))

@@ -64,6 +64,11 @@ class StageFolder:
         return storage.join(self.path, "_fingerprint")
 
     @property
+    def recorded_fingerprint(self) -> str:
+        """The fingerprint the folder was built from ('' when it has none yet)."""
+        return storage.read_text(self.fingerprint).strip() if storage.isfile(self.fingerprint) else ""
+
+    @property
     def is_built(self) -> bool:
         """True once a stage run has started this folder (its fingerprint exists)."""
         return storage.isfile(self.fingerprint)

@@ -56,12 +56,14 @@ class AtomicParquetWriter:
     """Stream tables into one zstd Parquet file that appears under its final name only on success.
 
     The schema is ``schema`` or that of the first table written; a file that received no table
-    at all is still written (with a lone ``id`` column) so that every part exists. After a
-    successful exit ``digest`` holds the file's size and checksum (:func:`file_digest`)."""
+    at all is still written (with a lone ``id`` column) so that every part exists, unless it is
+    ``optional``. After a successful exit ``digest`` holds the file's size and checksum
+    (:func:`file_digest`); it stays None for an optional file that was not written."""
 
-    def __init__(self, path: str | Path, schema: pa.Schema | None = None):
+    def __init__(self, path: str | Path, schema: pa.Schema | None = None, optional: bool = False):
         self.path = str(path)
         self.schema = schema
+        self.optional = optional
         self._out: storage.AtomicFile | None = None
         self._writer: pq.ParquetWriter | None = None
         self.digest: dict[str, int | str] | None = None
@@ -82,7 +84,7 @@ class AtomicParquetWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None and self._writer is None:
+        if exc_type is None and self._writer is None and not self.optional:
             self._open(self.schema or pa.schema([("id", pa.string())]))
         if self._writer is not None:
             self._writer.close()

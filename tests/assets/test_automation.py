@@ -45,17 +45,24 @@ def test_nightly_schedule_targets_the_whole_graph_job():
     assert nightly_schedule.job_name == curate_and_mix_job.name
 
 
-def test_one_source_partition_is_ingested_alone(tmp_path):
+def test_one_source_partition_is_curated_alone_by_the_pass(tmp_path):
     settings = SeamixSettings(data_root=str(tmp_path))
-    ingest = next(a for a in curate_assets if a.key.path == ["ingested_documents"])
+    curate_pass = next(a for a in curate_assets if dg.AssetKey("ingested_documents") in a.keys)
     with dg.instance_for_test() as instance:
         sync_partitions(instance, settings)
-        result = dg.materialize([ingest], resources={"seamix": settings}, partition_key="fineweb2-sample", instance=instance)
+        result = dg.materialize([curate_pass], resources={"seamix": settings}, partition_key="fineweb2-sample",
+                                instance=instance)
     assert result.success
-    ingested = tmp_path / "curate" / "ingest"
-    assert sorted(p.name for p in ingested.iterdir()) == ["fineweb2-sample"]
-    rows = sum(pq.read_metadata(p).num_rows for p in (ingested / "fineweb2-sample").glob("part-*.parquet"))
-    assert rows > 0
-    event = result.asset_materializations_for_node("ingested_documents")[0]
-    assert event.partition == "fineweb2-sample" and event.metadata["docs_out"].value == rows
-    assert event.metadata["dagster/row_count"].value == rows
+    written = tmp_path / "curate"
+    assert sorted(p.name for p in written.iterdir()) == ["quality"]  # the pass leaves no copy for the other stages
+    assert sorted(p.name for p in (written / "quality").iterdir()) == ["fineweb2-sample"]
+    folder = written / "quality" / "fineweb2-sample"
+    kept = sum(pq.read_metadata(p).num_rows for p in folder.glob("part-*.parquet"))
+    dropped = sum(pq.read_metadata(p).num_rows for p in folder.glob("_dropped/part-*.parquet"))
+    assert kept > 0
+    events = {e.asset_key.path[-1]: e for e in result.get_asset_materialization_events()}
+    assert set(events) == {"ingested_documents", "extracted_documents", "identified_documents", "filtered_documents"}
+    ingest, quality = (events[name].materialization for name in ("ingested_documents", "filtered_documents"))
+    assert ingest.partition == quality.partition == "fineweb2-sample"
+    assert ingest.metadata["docs_out"].value == kept + dropped  # every document read is kept or has a drop row
+    assert quality.metadata["docs_out"].value == quality.metadata["dagster/row_count"].value == kept

@@ -20,7 +20,7 @@ def test_a_bad_mix_spec_fails_the_run_before_any_stage(tmp_path):
     mix.write_text(yaml.safe_dump(spec, sort_keys=False))
     data = tmp_path / "data"
     settings = SeamixSettings(data_root=str(data), mix_file=str(mix), sources_file=str(PROJECT / "sources" / "demo.yaml"))
-    dedup = next(asset for asset in curate_assets if asset.key.path[-1] == "deduplicated_documents")
+    dedup = next(asset for asset in curate_assets if dg.AssetKey("deduplicated_documents") in asset.keys)
     result = dg.materialize([dedup], resources={"seamix": settings}, raise_on_error=False)
     assert not result.success
     failure = next(event for event in result.all_events if event.is_failure)

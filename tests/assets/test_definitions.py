@@ -86,7 +86,7 @@ def test_a_run_config_with_another_sources_file_records_its_own_partitions(tmp_p
     run_config = {"resources": {"seamix": {"config": {"sources_file": str(sources), "data_root": str(tmp_path / "data")}}}}
     with dg.instance_for_test() as instance:
         result = defs.resolve_job_def("curate_and_mix").execute_in_process(
-            run_config=run_config, instance=instance, op_selection=["sync_partitions_op", "run_ingest"]
+            run_config=run_config, instance=instance, op_selection=["sync_partitions_op", "run_pass"]
         )
         assert result.success
         assert "corpus" in instance.get_dynamic_partitions(source_partitions.name)
@@ -94,7 +94,7 @@ def test_a_run_config_with_another_sources_file_records_its_own_partitions(tmp_p
             dg.AssetRecordsFilter(asset_key=dg.AssetKey("ingested_documents"), asset_partitions=["corpus"]), limit=1
         ).records[0]
     assert record.asset_materialization.metadata["docs_out"].value == 2
-    assert (tmp_path / "data" / "curate" / "ingest" / "corpus").is_dir()
+    assert (tmp_path / "data" / "curate" / "quality" / "corpus").is_dir()
 
 
 def test_ui_instance_queues_runs_and_sees_the_cron_instances_runs(tmp_path, monkeypatch):

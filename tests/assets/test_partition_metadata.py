@@ -12,6 +12,7 @@ import pytest
 
 from assets.definitions import defs
 from assets.resources import SeamixSettings
+from pipelines.curate.one_pass import PASS_STAGES
 from pipelines.ingest.config import load_sources
 from pipelines.storage.parquet_io import parquet_parts
 
@@ -36,8 +37,12 @@ def _latest(instance: dg.DagsterInstance, asset: str, partition: str | None = No
     return records[0].asset_materialization.metadata
 
 
-def _rows(folder) -> int:
-    return sum(pq.read_metadata(p).num_rows for p in parquet_parts(folder))
+def _docs_out(folder, stage: str) -> int:
+    """Documents out of a stage of the pass: those the pass kept, and those a later stage dropped."""
+    later = PASS_STAGES[PASS_STAGES.index(stage) + 1:]
+    kept = sum(pq.read_metadata(p).num_rows for p in parquet_parts(folder))
+    drops = pq.read_table(folder / "_dropped", columns=["stage"]).column("stage").to_pylist()
+    return kept + sum(1 for s in drops if s in later)
 
 
 def test_each_source_partition_records_its_own_counts(full_run):
@@ -48,7 +53,8 @@ def test_each_source_partition_records_its_own_counts(full_run):
         for source in sources:
             meta = _latest(instance, asset, source)
             outs[source] = meta["docs_out"].value
-            assert outs[source] == meta["dagster/row_count"].value == _rows(root / "curate" / stage / source), (stage, source)
+            expected = _docs_out(root / "curate" / "quality" / source, stage)
+            assert outs[source] == meta["dagster/row_count"].value == expected, (stage, source)
             reasons = {r.data["reason"]: r.data["docs"] for r in meta["drop_reasons"].value.records}
             assert sum(reasons.values()) == meta["docs_in"].value - meta["docs_out"].value
         assert len(set(outs.values())) == len(sources), f"{stage}: partitions share one count {outs}"
@@ -61,8 +67,8 @@ def test_drop_reasons_and_input_problems_belong_to_their_source(full_run):
         meta = _latest(instance, "identified_documents", source)
         recorded = {r.data["reason"]: r.data["docs"] for r in meta["drop_reasons"].value.records}
         dropped = con.sql(
-            "SELECT reason, count(*) FROM read_parquet($p) GROUP BY 1",
-            params={"p": str(root / "curate" / "langid" / source / "_dropped" / "*.parquet")},
+            "SELECT reason, count(*) FROM read_parquet($p) WHERE stage = 'langid' GROUP BY 1",
+            params={"p": str(root / "curate" / "quality" / source / "_dropped" / "*.parquet")},
         ).fetchall()
         assert recorded == dict(dropped)
     warc = _latest(instance, "ingested_documents", "cc-warc-sample")

@@ -15,6 +15,7 @@ from assets.resources import PROJECT_ROOT, SeamixSettings
 from pipelines.langid.languages import BY_CODE
 from pipelines.mix.spec import load_mix_spec
 from pipelines.mix.stages import shard_dir
+from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.storage.layout import DataLayout
 from pipelines.storage.parquet_io import parquet_parts
 from pipelines.tokens.registry import load_tokenizer
@@ -36,16 +37,13 @@ def run(tmp_path_factory):
     assert result.success
     layout = DataLayout.at(root)
     spec = load_mix_spec(settings.mix_file)
-    con = duckdb.connect()
-    curated = _read(con, layout.curated_dir, "*")
-    ingested = _read(con, layout.stage_dir("ingest"), "id, url")
+    refresh_catalog(layout)
+    curated = query(layout, "SELECT * FROM documents").to_pylist()
+    # what ingest read: the pass kept it, or a stage after ingest dropped it (ingest drops nothing)
+    ingested = query(layout, "SELECT id, url FROM dropped WHERE stage IN ('extract', 'langid', 'quality') UNION ALL "
+                     f"SELECT id, url FROM read_parquet({parquet_parts(layout.stage_dir('quality'))!r})").to_pylist()
     shards = sorted(Path(shard_dir(layout, spec)).glob("shard-*.parquet"))
     return {"result": result, "layout": layout, "spec": spec, "curated": curated, "ingested": ingested, "shards": shards}
-
-
-def _read(con: duckdb.DuckDBPyConnection, folder: Path, columns: str) -> list[dict]:
-    sql = f"SELECT {columns} FROM read_parquet($p, union_by_name = true)"
-    return con.sql(sql, params={"p": parquet_parts(folder)}).to_arrow_table().to_pylist()
 
 
 def _matches(doc: dict, locator: str) -> bool:

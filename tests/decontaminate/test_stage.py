@@ -27,7 +27,8 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 @pytest.fixture
 def pool(tmp_path):
-    """A data root with dedup output for one source and a registry of two benchmarks."""
+    """A data root with curated output for one source (quality's text part, dedup's narrow part
+    keeping all but one document) and a registry of two benchmarks."""
     rng = random.Random(11)
     items = {"q1": _sentence(rng, 25), "q2": _sentence(rng, 25)}
     write_jsonl([{"id": k, "question": v} for k, v in items.items()], tmp_path / "bench_a.jsonl")
@@ -45,15 +46,21 @@ def pool(tmp_path):
         "web/one-paragraph": "\n".join([lines[0], lines[1], f"Quiz: {items['q1']}", lines[2], lines[3], lines[4]]),
         "web/mostly-item": f"{items['q2']}\n{lines[5][:40]}",
     }
-    folder = tmp_path / "data" / "curate" / "dedup" / "web"
+    texts_and_duplicate = {**texts, "web/duplicate": texts["web/clean"]}
+    folder = tmp_path / "data" / "curate" / "quality" / "web"
     folder.mkdir(parents=True)
     table = pa.table({
-        "id": list(texts), "source": ["web"] * 3, "language": ["eng_Latn"] * 3, "text": list(texts.values()),
-        "n_chars": [len(t) for t in texts.values()], "n_words": [len(t.split()) for t in texts.values()],
-        "url": [None] * 3,
+        "id": list(texts_and_duplicate), "source": ["web"] * 4, "language": ["eng_Latn"] * 4,
+        "text": list(texts_and_duplicate.values()), "n_chars": [len(t) for t in texts_and_duplicate.values()],
+        "n_words": [len(t.split()) for t in texts_and_duplicate.values()], "url": [None] * 4,
     })
     pq.write_table(table, folder / "part-00000.parquet")
     (folder / "_fingerprint").write_text("test\n")
+    kept = tmp_path / "data" / "curate" / "dedup" / "web"
+    kept.mkdir(parents=True)
+    pq.write_table(pa.table({"id": list(texts), "language": ["eng_Latn"] * 3,
+                             "minhash_cluster_size": pa.array([2, 1, 1], pa.int64())}), kept / "part-00000.parquet")
+    (kept / "_fingerprint").write_text("test\n")
     return tmp_path, texts, lines
 
 
@@ -117,8 +124,9 @@ def test_report_keeps_everything_and_records_every_match(pool):
 
 def test_the_stage_joins_the_run_only_with_eval_sets(pool):
     tmp_path, _, _ = pool
-    assert curate_stages(CurateConfig(sources_file="s.yaml")) == CURATE_STAGES
-    assert curate_stages(_config(tmp_path, "drop")) == ("ingest", "extract", "langid", "quality", "dedup", "decontam", "tokens")
+    assert curate_stages(CurateConfig(sources_file="s.yaml")) == ("pass", "dedup", "tokens")
+    assert curate_stages(CurateConfig(sources_file="s.yaml", one_pass=False)) == CURATE_STAGES
+    assert curate_stages(_config(tmp_path, "drop")) == ("pass", "dedup", "decontam", "tokens")
 
 
 def test_dagster_asset_and_contamination_rate_check(pool):
@@ -163,3 +171,5 @@ def test_cli_decontaminates_then_recounts_tokens(pool, capsys):
     assert "bench-a" in out and "bench-b" in out
     tokens = read_table(tmp_path / "data" / "curate" / "tokens" / "web" / "part-00000.parquet")
     assert tokens.column("id").to_pylist() == ["web/clean"] and "tokens_gemma3" in tokens.column_names
+    assert tokens.column("minhash_cluster_size").to_pylist() == [2]  # dedup's, carried through decontam
+    assert tokens.column("text_part").to_pylist() == ["curate/decontam/web/part-00000.parquet"]

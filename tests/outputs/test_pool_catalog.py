@@ -11,6 +11,7 @@ from pipelines.mix.pool import build_pool
 from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.storage.layout import DataLayout
 from pipelines.storage.parquet_io import parquet_parts
+from pipelines.tokens.task import narrow
 
 
 def _curated(layout: DataLayout) -> None:
@@ -20,7 +21,7 @@ def _curated(layout: DataLayout) -> None:
         ("c", "tha_Thai", "pile", "ไทย", 2, 2),
         ("d", "eng_Latn", "fw2", "hello", 1, 1),
     ]
-    for source in ("fw2", "pile"):
+    for source in ("fw2", "pile"):  # text parts in the quality folder, the tokens stage's narrow parts
         sel = [r for r in rows if r[2] == source]
         table = pa.table(
             {
@@ -28,13 +29,17 @@ def _curated(layout: DataLayout) -> None:
                 "language": [r[1] for r in sel],
                 "source": [r[2] for r in sel],
                 "text": [r[3] for r in sel],
-                "tokens_gemma3": pa.array([r[4] for r in sel], pa.int64()),
-                "tokens_qwen3": pa.array([r[5] for r in sel], pa.int64()),
+                "url": [f"https://example.com/{r[0]}" for r in sel],
             }
         )
+        text_part = Path(layout.stage_dir("quality")) / source / "part-00000.parquet"
+        text_part.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, text_part)
+        counted = table.append_column("tokens_gemma3", pa.array([r[4] for r in sel], pa.int64())).append_column(
+            "tokens_qwen3", pa.array([r[5] for r in sel], pa.int64()))
         path = Path(layout.curated_dir) / source / "part-00000.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+        pq.write_table(narrow(counted, ("gemma3", "qwen3"), f"curate/quality/{source}/part-00000.parquet"), path)
     dropped = Path(layout.stage_dir("quality")) / "fw2" / "_dropped" / "part-00000.parquet"
     dropped.parent.mkdir(parents=True)
     pq.write_table(pa.table({"id": ["z"], "reason": ["gopher_quality_short"], "language": ["tha_Thai"]}), dropped)
@@ -62,3 +67,6 @@ def test_catalog_views_answer_sql(tmp_path):
     result = query(layout, "SELECT language, sum(tokens_gemma3) AS t FROM documents GROUP BY 1 ORDER BY 1")
     assert result.to_pylist() == [{"language": "eng_Latn", "t": 1}, {"language": "tha_Thai", "t": 10}]
     assert query(layout, "SELECT reason FROM dropped").to_pylist() == [{"reason": "gopher_quality_short"}]
+    with_text = query(layout, "SELECT id, text, url, tokens_qwen3 FROM documents ORDER BY id").to_pylist()
+    assert with_text[:2] == [{"id": "a", "text": "ไทย", "url": "https://example.com/a", "tokens_qwen3": 4},
+                             {"id": "b", "text": "ไทยไทย", "url": "https://example.com/b", "tokens_qwen3": 6}]

@@ -1,4 +1,5 @@
-"""A curation killed with SIGKILL in the middle of a stage, then re-run, ends exactly like an uninterrupted one."""
+"""A curation killed with SIGKILL in the middle of a stage (the pass, or tokens), then re-run, ends
+exactly like an uninterrupted one."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from scaleout_inputs import split_sample_pile
 
-from pipelines.storage.layout import CURATE_STAGES
-
 REPO = Path(__file__).resolve().parents[2]
-KILLED_STAGE = "langid"
+#: The folders a curation writes, in order: the pass (ingest → quality) writes the quality stage's.
+WRITTEN = ("quality", "dedup", "tokens")
 TIMEOUT_S = 300
 
 
@@ -34,7 +35,7 @@ def _kill_at_first_part(process: subprocess.Popen, stats_dir: Path, log: Path) -
     """SIGKILL the run's process group once the first part of the stage is done; return the done markers."""
     deadline = time.monotonic() + TIMEOUT_S
     while not (stats_dir.is_dir() and any(stats_dir.glob("*.json"))):
-        assert process.poll() is None, f"run ended before {KILLED_STAGE} started:\n{log.read_text()[-3000:]}"
+        assert process.poll() is None, f"run ended before {stats_dir} got a part:\n{log.read_text()[-3000:]}"
         assert time.monotonic() < deadline, "no part finished in time"
         time.sleep(0.005)
     os.killpg(process.pid, signal.SIGKILL)  # the CLI and datatrove's worker processes
@@ -62,20 +63,21 @@ def _ids(path: Path) -> list[str]:
     return pq.read_table(path, columns=["id"]).column("id").to_pylist()
 
 
-def test_killed_curation_resumes_to_identical_output(tmp_path):
+@pytest.mark.parametrize("killed_folder", ["quality", "tokens"])
+def test_killed_curation_resumes_to_identical_output(tmp_path, killed_folder):
     # two documents per file: many parts; Latin-script languages keep the run short
     sources = split_sample_pile(tmp_path, lines_per_file=2, languages=("id", "ms", "tl", "vi"))
     n_inputs = len(list((tmp_path / "input").rglob("*.jsonl")))
     reference_log, crash_log = tmp_path / "reference.log", tmp_path / "crash.log"
     reference = _curate(sources, tmp_path / "reference", 1, reference_log)  # runs alongside the crash run
     crashed_root = tmp_path / "crashed"
-    stats_dir = crashed_root / "curate" / KILLED_STAGE / "pile" / "_stats"
+    stats_dir = crashed_root / "curate" / killed_folder / "pile" / "_stats"
 
     killed = _curate(sources, crashed_root, 2, crash_log, start_new_session=True)
     done_at_kill = _kill_at_first_part(killed, stats_dir, crash_log)
     assert killed.returncode == -signal.SIGKILL
     assert 0 < len(done_at_kill) < n_inputs, "the kill must land in the middle of the stage"
-    assert not (crashed_root / "curate" / "quality").exists()
+    assert not [name for name in WRITTEN[WRITTEN.index(killed_folder) + 1:] if (crashed_root / "curate" / name).exists()]
 
     _finish(_curate(sources, crashed_root, 1, crash_log), crash_log)
     _finish(reference, reference_log)
@@ -86,7 +88,7 @@ def test_killed_curation_resumes_to_identical_output(tmp_path):
 
     resumed, uninterrupted = _parts(crashed_root), _parts(tmp_path / "reference")
     assert resumed.keys() == uninterrupted.keys()
-    for stage in CURATE_STAGES:
+    for stage in WRITTEN:
         assert any(name.startswith(f"curate/{stage}/pile/") for name in resumed), stage
     for name, path in resumed.items():
         ids, reference_ids = (_ids(p) for p in (path, uninterrupted[name]))
