@@ -127,13 +127,24 @@ def _frequencies(lists: tuple[str, ...]) -> dict[str, float]:
 
     merged: dict[str, float] = {}
     for name in lists:
-        for word, freq in get_frequency_dict(name).items():
-            merged[word] = max(freq, merged.get(word, 0.0))
+        frequencies = get_frequency_dict(name)
+        highest = {word: max(frequencies[word], merged[word]) for word in frequencies.keys() & merged.keys()}
+        merged.update(frequencies)
+        merged.update(highest)
     return merged
 
 
 def _known(lists: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_frequencies((*lists, "en")))
+    """Every word of the ``wordfreq`` lists and of English."""
+    return frozenset().union(*(_words(name) for name in (*lists, "en")))
+
+
+@lru_cache(maxsize=None)
+def _words(name: str) -> frozenset[str]:
+    """The words of one ``wordfreq`` list (English is part of every group: read once)."""
+    from wordfreq import get_frequency_dict
+
+    return frozenset(get_frequency_dict(name))
 
 
 def parallel_group(counts: dict[str, dict[str, int]], reference: str, lists: tuple[str, ...]) -> _Group:
