@@ -24,6 +24,7 @@ final curated parts it leaves. ``--per-stage`` adds a 1-worker run of the stages
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -134,6 +135,30 @@ def bytes_report(one: dict[str, Measured], outputs: dict[str, int], ref: Measure
     print(f"  {'datatrove reference':<26} {mb(ref.written)}")
 
 
+def write_rates(path: Path, info: CorpusInfo, one: dict[str, Measured], two: dict[str, Measured], root: Path,
+                outputs: dict[str, int]) -> None:
+    """The per-core rates of the 1-worker run that bench/cost_model.py scales up, written to ``path``."""
+    import duckdb
+
+    tokens = duckdb.sql(f"SELECT sum(tokens_gemma3), sum(text_bytes) FROM read_parquet('{root}/curate/tokens/*/part-*.parquet')").fetchone()
+    kept = one["tokens"].result[1]
+    rates = {
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        "pass_html_mb_per_core_s": info.html_bytes / 1e6 / one["pass"].cpu,
+        "dedup_docs_per_core_s": one["dedup"].result[0] / one["dedup"].cpu,
+        "tokens_docs_per_core_s": one["tokens"].result[0] / one["tokens"].cpu,
+        "html_bytes_per_record": info.html_bytes / info.records,
+        "html_per_gzip_byte": info.html_bytes / sum(f.stat().st_size for f in info.files),
+        "kept_docs_per_record": kept / info.records,
+        "curated_bytes_per_kept_doc": outputs["curated"] / kept,
+        "text_bytes_per_kept_doc": tokens[1] / kept,
+        "gemma3_tokens_per_text_byte": tokens[0] / tokens[1],
+        "written_per_curated_byte": sum(m.written for m in one.values()) / outputs["curated"],
+        "two_worker_speedup": sum(m.wall for m in one.values()) / sum(m.wall for m in two.values()),
+    }
+    path.write_text(json.dumps(rates, indent=1))
+
+
 def growth_report(work: Path, sizes: list[float]) -> None:
     """Peak RSS per stage of seamix (1 worker) as the input grows, and 2 workers on the largest input."""
     print("\npeak RSS (MiB) of seamix, 1 worker, per stage, as input grows")
@@ -175,7 +200,10 @@ def main() -> None:
     floor = measure(run_floor, [str(f) for f in info.files], cores=ONE_CORE, log=str(work / "floor.log"))
     report(info, one, two, ref, floor)
     per_stage = seamix_run(work, info, 1, ONE_CORE, one_pass=False) if args.per_stage else None
-    bytes_report(one, output_bytes(seamix_root(work, info, 1)), ref, per_stage)  # the last 1-worker run's outputs
+    outputs = output_bytes(seamix_root(work, info, 1))  # the last 1-worker run's outputs
+    bytes_report(one, outputs, ref, per_stage)
+    write_rates(work / "rates.json", info, one, two, seamix_root(work, info, 1), outputs)
+    print(f"\nper-core rates for bench/cost_model.py: {work / 'rates.json'}")
     if args.rss_mb:
         growth_report(work, [float(s) for s in args.rss_mb.split(",")])
 
