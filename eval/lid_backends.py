@@ -179,7 +179,7 @@ def main() -> int:
     if not RICELANG_WHEEL.is_file():
         print(f"{RICELANG_WHEEL} absent: no Myanmar-script set (see eval/realdata.py)", file=sys.stderr)
     if not (UDHR.is_file() and MALAYA_SENTIMENT.is_file() and MALAYA_DEV.is_file()):
-        print(f"Malaysian Malay held-out texts missing under {HELDOUT}: see eval/malay_heldout.py", file=sys.stderr)
+        print(f"some Malaysian Malay held-out texts are missing under {HELDOUT}: see eval/malay_heldout.py", file=sys.stderr)
     print(comparison(backends(), evaluation_sets()))
     return 0
 

