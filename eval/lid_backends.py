@@ -6,10 +6,10 @@ Myanmar and regional checks: the default), heliport alone and + stages (when the
 installed), and GlotLID v3 + stages when ``SEAMIX_GLOTLID`` names a local ``model.bin``.
 
 Sets: NTREX-128 documents (11 targets), the Malaysian Malay held-out texts when fetched (Malaya's
-sentences and five-sentence documents, the UDHR in Malay and Indonesian; eval/malay_heldout.py), NusaX-MT *test* (Indonesian and ten local languages; the
-regional check was built from the train split only), Myanmar-script languages other than Burmese
-(ricelang's vocabularies, eval/realdata.py), synthetic Tai Viet, and the whatlang / Tatoeba texts of
-languages that are not targets (split into those in a target's script, e.g. Javanese or Literary
+sentences and five-sentence documents, the UDHR in Malay and Indonesian; eval/malay_heldout.py),
+NusaX-MT *test* (Indonesian and ten local languages; the regional check was built from the train
+split only), Myanmar-script languages other than Burmese (ricelang's vocabularies, eval/realdata.py),
+synthetic Tai Viet, and the whatlang / Tatoeba texts of languages that are not targets (split into those in a target's script, e.g. Javanese or Literary
 Chinese, and those in a script no target uses).
 
 Run: ``python -m eval.lid_backends`` (needs ../shared/realdata; ricelang's wheel for the Myanmar set)."""
@@ -24,6 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval.malay_heldout import (
+    HELDOUT,
+    MALAYA_DEV,
+    MALAYA_SENTIMENT,
+    UDHR,
+    malaya_documents,
+    malaya_sentences,
+    udhr_paragraphs,
+)
 from eval.realdata import (
     NTREX,
     NTREX_FILES,
@@ -39,7 +48,6 @@ from eval.realdata import (
     tatoeba_sentences,
     whatlang_paragraphs,
 )
-from eval.malay_heldout import HELDOUT, MALAYA_DEV, MALAYA_SENTIMENT, UDHR, malaya_documents, malaya_sentences, udhr_paragraphs
 from pipelines.langid.build_regional_words import NUSAX_LANGUAGES
 from pipelines.langid.identify import LanguageIdentifier, Prediction
 from pipelines.langid.languages import BY_CODE, lookup

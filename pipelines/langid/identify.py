@@ -135,7 +135,7 @@ def _prediction(
 
 def pair_log_odds(ranked: tuple[tuple[str, float], ...]) -> float:
     """The backend's log P(Malay) / P(Indonesian); a label outside its top k gets the k-th score (its
-    upper bound), so heliport's one ``msa`` label, or a pair the model does not rank, gives 0."""
+    upper bound), so heliport's one ``msa`` label gives 0."""
     floor = ranked[-1][1]
     scores: dict[str, float] = {}
     for code, score in ranked:

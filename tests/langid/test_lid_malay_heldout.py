@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from eval.lid_backends import kept_as, min_scores
-from eval.malay_heldout import HELDOUT, MALAYA_DEV, MALAYA_SENTIMENT, UDHR, malaya_documents, malaya_sentences, udhr_paragraphs
+from eval.malay_heldout import (
+    HELDOUT,
+    MALAYA_DEV,
+    MALAYA_SENTIMENT,
+    UDHR,
+    malaya_documents,
+    malaya_sentences,
+    udhr_paragraphs,
+)
 from pipelines.langid.identify import LanguageIdentifier
 from pipelines.langid.normalize import normalize_text
 
