@@ -5,10 +5,11 @@ Backends: lid.176 alone, lid.176 + the project's stages (Malay/Indonesian second
 Myanmar and regional checks: the default), heliport alone and + stages (when the optional extra is
 installed), and GlotLID v3 + stages when ``SEAMIX_GLOTLID`` names a local ``model.bin``.
 
-Sets: NTREX-128 documents (11 targets), NusaX-MT *test* (Indonesian and ten local languages; the
-regional check was built from the train split only), Myanmar-script languages other than Burmese
-(ricelang's vocabularies, eval/realdata.py), synthetic Tai Viet, and the whatlang / Tatoeba texts of
-languages that are not targets (split into those in a target's script, e.g. Javanese or Literary
+Sets: NTREX-128 documents (11 targets), the Malaysian Malay held-out texts when fetched (Malaya's
+sentences and five-sentence documents, the UDHR in Malay and Indonesian; eval/malay_heldout.py),
+NusaX-MT *test* (Indonesian and ten local languages; the regional check was built from the train
+split only), Myanmar-script languages other than Burmese (ricelang's vocabularies, eval/realdata.py),
+synthetic Tai Viet, and the whatlang / Tatoeba texts of languages that are not targets (split into those in a target's script, e.g. Javanese or Literary
 Chinese, and those in a script no target uses).
 
 Run: ``python -m eval.lid_backends`` (needs ../shared/realdata; ricelang's wheel for the Myanmar set)."""
@@ -23,6 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval.malay_heldout import (
+    HELDOUT,
+    MALAYA_DEV,
+    MALAYA_SENTIMENT,
+    UDHR,
+    malaya_documents,
+    malaya_sentences,
+    udhr_paragraphs,
+)
 from eval.realdata import (
     NTREX,
     NTREX_FILES,
@@ -45,7 +55,7 @@ from pipelines.langid.normalize import normalize_text
 from pipelines.langid.scripts import dominant_script
 from pipelines.quality.config import load_quality_config
 
-INDONESIAN, BURMESE = "ind_Latn", "mya_Mymr"
+INDONESIAN, MALAY, BURMESE = "ind_Latn", "zsm_Latn", "mya_Mymr"
 GOLD, TARGET, AS_BURMESE = "kept as gold", "kept as target", "kept as mya"
 #: Scripts the eleven targets are written in.
 TARGET_SCRIPTS = {code.partition("_")[2] for code in BY_CODE}
@@ -122,6 +132,12 @@ def evaluation_sets() -> dict[str, EvalSet]:
     sets: dict[str, EvalSet] = {}
     for language in sorted(NTREX_FILES):
         sets[f"NTREX {language}"] = (ntrex_documents(language), language, GOLD)
+    if MALAYA_SENTIMENT.is_file() and MALAYA_DEV.is_file():
+        sets[f"Malaya documents {MALAY}"] = (malaya_documents(), MALAY, GOLD)
+        sets[f"Malaya sentences {MALAY}"] = (malaya_sentences(), MALAY, GOLD)
+    if UDHR.is_file():
+        for language in (MALAY, INDONESIAN):
+            sets[f"UDHR {language}"] = (udhr_paragraphs(language), language, GOLD)
     sets[f"NusaX test {INDONESIAN}"] = (nusax_sentences("indonesian"), INDONESIAN, GOLD)
     for column, code in NUSAX_LANGUAGES.items():
         if code != INDONESIAN:
@@ -170,6 +186,8 @@ def main() -> int:
         return 1
     if not RICELANG_WHEEL.is_file():
         print(f"{RICELANG_WHEEL} absent: no Myanmar-script set (see eval/realdata.py)", file=sys.stderr)
+    if not (UDHR.is_file() and MALAYA_SENTIMENT.is_file() and MALAYA_DEV.is_file()):
+        print(f"some Malaysian Malay held-out texts are missing under {HELDOUT}: see eval/malay_heldout.py", file=sys.stderr)
     print(comparison(backends(), evaluation_sets()))
     return 0
 

@@ -7,6 +7,7 @@ language (pipelines/langid/regional.py); and the langid stage (normalise, identi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -14,6 +15,7 @@ import pyarrow as pa
 from pipelines.langid.backends import Backend, default_model_path, make_backend  # noqa: F401 (cli, bench)
 from pipelines.langid.close_pairs import (
     INDONESIAN,
+    MALAY,
     PAIR,
     MalayIndonesianClassifier,
     malay_indonesian,
@@ -118,16 +120,28 @@ def _prediction(
     line: str, ranked: tuple[tuple[str, float], ...], k: int, pair_stage: MalayIndonesianClassifier | None
 ) -> Prediction:
     """Top label of ``ranked``; when it is Malay or Indonesian it scores the pair's summed probability
-    and ``pair_stage``, when confident, chooses between the two. The stage does not fire when the
-    pair merely outweighs another top label: that turned a Javanese Tatoeba sentence into Indonesian."""
+    and ``pair_stage`` chooses between the two from the words and the backend's odds. The stage does
+    not fire when the pair merely outweighs another top label: that turned a Javanese Tatoeba sentence
+    into Indonesian."""
     if not ranked:
         return Prediction(OTHER, 0.0, ())
     best, score = ranked[0]
     if pair_stage is not None and best in PAIR:
         score = min(sum(p for code, p in ranked if code in PAIR), 1.0)
-        best = pair_stage.decide(line) or best
+        best = pair_stage.decide(line, pair_log_odds(ranked)) or best
     language = best if best in BY_CODE or best in REGIONAL else OTHER
     return Prediction(language, score, ranked[:k])
+
+
+def pair_log_odds(ranked: tuple[tuple[str, float], ...]) -> float:
+    """The backend's log P(Malay) / P(Indonesian); a label outside its top k gets the k-th score (its
+    upper bound), so heliport's one ``msa`` label gives 0."""
+    floor = ranked[-1][1]
+    scores: dict[str, float] = {}
+    for code, score in ranked:
+        scores[code] = scores.get(code, 0.0) + score
+    malay, indonesian = scores.get(MALAY, floor), scores.get(INDONESIAN, floor)
+    return math.log(malay / indonesian) if malay > 0 and indonesian > 0 else 0.0
 
 
 def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguages | None) -> Prediction:

