@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from pipelines import storage
 from pipelines.curate.curated import curated_parts, text_parts
+from pipelines.curate.one_pass import PASS_STAGES
 from pipelines.dedup.apply import CLUSTER_SIZE_COLUMN
 from pipelines.storage.layout import CURATE_STAGES, DataLayout
 from pipelines.storage.parquet_io import read_schema
@@ -56,15 +57,29 @@ DERIVED_VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
 
 STAGE_STATS_GLOB = "curate/*/*/_stats/part-*.json"
 
-#: One row per done part: counts, and the part's input problems (kept samples, see ErrorLog) as a list.
+#: The stages of the pass and the stage before each: a part the pass wrote is one row per stage.
+_PASS_ROWS = ", ".join(f"('{stage}', '{PASS_STAGES[max(i - 1, 0)]}')" for i, stage in enumerate(PASS_STAGES))
+
+#: One row per done part and stage: counts, and the part's input problems (kept samples, see ErrorLog)
+#: as a list. A part the pass wrote (its stats count the documents out of each of its stages) gives
+#: a row per stage of the pass, the file's input problems on ingest's.
 STAGE_PARTS_SQL = (
-    "CREATE VIEW stage_parts AS SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS stage, "
+    "CREATE VIEW stage_parts AS WITH raw AS (SELECT regexp_extract(filename, 'curate/([^/]+)/', 1) AS folder, "
     "regexp_extract(filename, 'curate/[^/]+/([^/]+)/_stats', 1) AS source, "
-    "regexp_extract(filename, '_stats/(.+)[.]json$', 1) AS part, in_path, docs_in, docs_out, "
+    "regexp_extract(filename, '_stats/(.+)[.]json$', 1) AS part, in_path, docs_in, docs_out, errors, counts, filename "
+    "FROM read_json({stats}, filename = true, "
+    "columns = {{in_path: 'VARCHAR', docs_in: 'BIGINT', docs_out: 'BIGINT', errors: 'JSON', counts: 'JSON'}})), "
+    "rows AS (SELECT folder AS stage, source, part, in_path, docs_in, docs_out, errors, filename FROM raw "
+    "WHERE counts->>'docs_out/ingest' IS NULL UNION ALL "
+    "SELECT s.stage, source, part, in_path, CAST(counts->>('docs_out/' || s.before) AS BIGINT), "
+    "CAST(counts->>('docs_out/' || s.stage) AS BIGINT), "
+    "CASE WHEN s.stage = 'ingest' THEN errors ELSE '{{\"counts\": {{}}, \"samples\": []}}'::JSON END, filename "
+    f"FROM raw, (VALUES {_PASS_ROWS.replace('{', '{{').replace('}', '}}')}) AS s(stage, before) "
+    "WHERE counts->>'docs_out/ingest' IS NOT NULL) "
+    "SELECT stage, source, part, in_path, docs_in, docs_out, "
     "CAST(errors->'counts' AS MAP(VARCHAR, BIGINT)) AS problem_counts, "
     "from_json(errors->'samples', '[{{\"file\": \"VARCHAR\", \"where\": \"VARCHAR\", \"message\": \"VARCHAR\", \"kind\": \"VARCHAR\"}}]') AS problems, "
-    "filename FROM read_json({stats}, filename = true, "
-    "columns = {{in_path: 'VARCHAR', docs_in: 'BIGINT', docs_out: 'BIGINT', errors: 'JSON'}})"
+    "filename FROM rows"
 )
 
 #: One row per input problem: stage, source, part, the file and where in it (line N, byte offset N, row N).

@@ -15,6 +15,7 @@ from pipelines.curate.config import CurateConfig
 from pipelines.curate.one_pass import PASS_STAGES
 from pipelines.curate.run import curate_stages, run_curate_stage
 from pipelines.dedup.apply import KEPT_COLUMNS
+from pipelines.outputs.catalog import query, refresh_catalog
 from pipelines.outputs.health import stage_summary
 from pipelines.storage.layout import CURATE_STAGES, DataLayout
 from pipelines.tokens.task import NARROW_COLUMNS
@@ -74,6 +75,12 @@ def test_the_pass_writes_what_the_stages_write_one_by_one(tmp_path):
         outcomes = _curate(CurateConfig(sources_file=str(sources), data_root=str(root), one_pass=one_pass))
         quality = sorted((root / "curate" / "quality" / "t").glob("part-*.parquet"))
         dropped = sorted((root / "curate").glob("*/t/_dropped/part-*.parquet"))
+        layout = DataLayout.at(root)
+        refresh_catalog(layout)
+        in_catalog = query(layout, "SELECT stage, sum(docs_in)::INT AS i, sum(docs_out)::INT AS o FROM stage_parts "
+                                   "GROUP BY 1 ORDER BY 1").to_pylist()
+        assert in_catalog == sorted(({"stage": s, "i": o.docs_in, "o": o.docs_out} for s, o in outcomes.items()),
+                                    key=lambda row: row["stage"])
         results[one_pass] = (
             {stage: dataclasses.replace(o, out_dir="", parts=[]) for stage, o in outcomes.items()},
             [pq.read_table(p).to_pylist() for p in quality],
