@@ -157,7 +157,7 @@ def run_reference(corpus_dir: str, work_dir: str, lid_model: str, tokenizer_file
     filters = {label: _language_filters(label, lang) for label, lang in FILTER_LANGUAGES.items()}
     n_files = len(list(Path(corpus_dir).glob("*.warc.gz")))
     pipelines = {
-        "main": ([WarcReader(corpus_dir, glob_pattern="*.warc.gz"), Trafilatura(favour_precision=True, timeout=10),
+        "main": ([WarcReader(corpus_dir, glob_pattern="*.warc.gz"), Trafilatura(favour_precision=True, timeout=60),
                   LocalLanguageFilter(lid_model, list(FILTER_LANGUAGES)), PerLanguageFilters(filters), JsonlWriter(str(work / "filtered"))], n_files),
         "signatures": ([JsonlReader(str(work / "filtered")), MinhashDedupSignature(str(work / "sigs"), config)], n_files),
         "buckets": ([MinhashDedupBuckets(str(work / "sigs"), str(work / "buckets"), config=config)], config.num_buckets),
