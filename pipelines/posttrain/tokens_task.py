@@ -1,6 +1,7 @@
 """Post-training tokens stage: chat-template token counts of curated conversations, per tokenizer.
 
-Reads ``posttrain/<last curation stage>/<source>/`` and writes ``posttrain/tokens/<source>/`` with
+Reads the checked conversations (``posttrain/checks/<source>/``) that the dedup stage kept (its narrow
+parts in ``posttrain/dedup/<source>/``) and writes them to ``posttrain/tokens/<source>/`` with
 columns ``tokens_<t>`` (total, see total_column), ``prompt_tokens_<t>``, ``trainable_tokens_<t>`` (see
 pipelines.posttrain.template_tokens), ``turns`` and ``n_tool_calls``. A conversation that a
 tokenizer's template refuses (Gemma 3's template has no tool role) keeps null counts for that
@@ -18,6 +19,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from pipelines import storage
+from pipelines.curate.documents import deduplicated_documents
 from pipelines.curate.run import stage_items
 from pipelines.posttrain.schema import to_openai
 from pipelines.posttrain.template_tokens import TemplateCounter
@@ -32,7 +34,6 @@ from pipelines.runtime.runner import (
 )
 from pipelines.schema import token_column
 from pipelines.storage.layout import POSTTRAIN_STAGES, DataLayout
-from pipelines.storage.parquet_io import iter_tables
 
 STAGE = "tokens"
 
@@ -98,13 +99,16 @@ class ChatTokensTask:
     """Template token counts for every configured tokenizer (a FileTask for the runner)."""
 
     tokenizers: tuple[str, ...]
+    kept_dir: str  # posttrain/dedup: narrow parts naming the conversations dedup kept
+    kept_fingerprint: str = ""  # what the kept parts were built from
     name: str = "posttrain-tokens"
 
     def fingerprint(self) -> str:
-        return f"posttrain-tokens-v2|{self.tokenizers}"
+        return f"posttrain-tokens-v3|{self.tokenizers}|{self.kept_fingerprint}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        for table in iter_tables(item.in_path):
+        kept_path = storage.join(self.kept_dir, item.source, f"{item.part}.parquet")
+        for table in deduplicated_documents(item.in_path, kept_path):
             yield add_template_counts(table, self.tokenizers), empty_drops()
 
 
@@ -117,8 +121,10 @@ def run_posttrain_tokens(data_root: str, tokenizers: Sequence[str], workers: int
     if not sources:
         raise RuntimeError(f"no curated conversations under {curated}; run `seamix posttrain curate` first "
                            f"(stages {', '.join(POSTTRAIN_STAGES)})")
-    task = ChatTokensTask(tuple(tokenizers))
-    outcomes = [run_file_stage(task, stage_items(layout.posttrain_folder(POSTTRAIN_STAGES[-1], source)),
-                               layout.posttrain_folder(STAGE, source).path, workers, executor_factory)
-                for source in sources]
+    outcomes = []
+    for source in sources:
+        kept = layout.posttrain_folder(POSTTRAIN_STAGES[-1], source)
+        task = ChatTokensTask(tuple(tokenizers), storage.parent(kept.path), kept.recorded_fingerprint)
+        items = stage_items(layout.posttrain_folder(POSTTRAIN_STAGES[-2], source))
+        outcomes.append(run_file_stage(task, items, layout.posttrain_folder(STAGE, source).path, workers, executor_factory))
     return merge_outcomes(STAGE, layout.posttrain_dir(STAGE), outcomes)

@@ -116,7 +116,8 @@ def _conversation(i: int, language: str, category: str, tools: bool = False, lon
 
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory):
-    """A data root with curated conversations (the last curation stage's layout) and their template tokens."""
+    """A data root with curated conversations (checked parts and the ids dedup kept, as the curation
+    stages leave them) and their template tokens."""
     try:
         TemplateCounter("qwen3")
     except TokenizerNotFoundError as exc:
@@ -127,9 +128,13 @@ def curated(tmp_path_factory):
             + [_conversation(i, "ind_Latn", "tool-calling", tools=True) for i in range(3)]
             + [_conversation(99, "ind_Latn", "general", long=True)])
     layout = DataLayout.at(str(root))
-    part = Path(layout.posttrain_curated_dir) / "src" / "part-00000.parquet"
+    part = Path(layout.posttrain_dir("checks")) / "src" / "part-00000.parquet"
     part.parent.mkdir(parents=True)
     pq.write_table(rows_to_table(rows), part)
+    kept = Path(layout.posttrain_curated_dir) / "src" / "part-00000.parquet"
+    kept.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"id": [r["id"] for r in rows], "language": [r["language"] for r in rows],
+                             "minhash_cluster_size": pa.array([1] * len(rows), pa.int64())}), kept)
     outcome = run_posttrain_tokens(str(root), ["qwen3"])
     assert outcome.docs_out == len(rows)
     sources = root / "sources.yaml"

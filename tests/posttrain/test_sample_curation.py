@@ -10,6 +10,7 @@ import pytest
 from posttrain_sample import SAMPLE, SOURCES, planted
 
 from pipelines.curate.config import CurateConfig
+from pipelines.curate.documents import deduplicated_documents
 from pipelines.posttrain.checks import REASONS
 from pipelines.posttrain.curate import run_posttrain_curation, run_posttrain_stage
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
@@ -50,7 +51,11 @@ def test_malformed_records_are_reported_with_file_and_line(curated):
 
 def test_kept_conversations_carry_languages_in_all_eleven_and_translations(curated):
     config, _ = curated
-    kept = _rows(DataLayout.at(config.data_root).posttrain_curated_dir)
+    layout = DataLayout.at(config.data_root)
+    kept = [row for part in sorted(Path(layout.posttrain_dir("checks")).glob("*/part-*.parquet"))
+            for table in deduplicated_documents(str(part), str(Path(layout.posttrain_curated_dir) / part.parent.name / part.name))
+            for row in table.to_pylist()]
+    assert len(kept) == len(_rows(layout.posttrain_curated_dir))  # dedup's narrow parts: one row per kept conversation
     ids = {r["id"] for r in kept}
     assert {e["id"] for e in planted("keep")} <= ids
     assert len({r["language"] for r in kept}) == 11
