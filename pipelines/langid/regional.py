@@ -108,8 +108,8 @@ class RegionalLanguages:
         of its words are ``target``'s (or English), or None when it reads as ``target``."""
         group = self.groups.get(target)
         words = words_of(text) if group is not None else ()
-        if not words:
-            return None
+        if not words or (not group.languages and len(words) < COVERAGE_MIN_WORDS):
+            return None  # nothing to decide: no coverage test and no regional language to score
         total, known = group.evidence(words)
         if len(words) >= COVERAGE_MIN_WORDS and known < COVERAGE_MIN * len(words):
             return "other"
