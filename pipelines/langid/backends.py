@@ -3,29 +3,20 @@ model with ``__label__`` labels by local path) and heliport (HeLI-OTS, 220 langu
 the PyPI wheel; GPL-3.0, so the optional extra ``seamix[heliport]``).
 
 A backend ranks labels for one line of text: ``rank(line, k)`` returns up to ``k`` pairs of
-(raw label, score), best first, and ``rank_many(lines, k)`` does so for a batch (fastText's on the
-threads of this process's share of the cores: its predict releases the GIL, and its list form
-returns no probabilities); pipelines/langid/identify.py maps the labels to canonical codes.
+(raw label, score), best first; pipelines/langid/identify.py maps the labels to canonical codes.
 """
 
 from __future__ import annotations
 
 import importlib.resources
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Protocol
-
-import pyarrow as pa
 
 #: Backend names accepted in config (``langid_backend``).
 BACKENDS = ("fasttext", "heliport")
 _LABEL_PREFIX = "__label__"
 #: heliport labels that mean "no language" (below its confidence threshold, or not text).
 _HELIPORT_NONE = {"und", "zxx"}
-#: Lines a ranking thread gets at least (fewer: the batch stays on the calling thread).
-MIN_LINES_PER_THREAD = 32
-
-Ranking = list[tuple[str, float]]
 
 
 class Backend(Protocol):
@@ -33,9 +24,7 @@ class Backend(Protocol):
 
     name: str
 
-    def rank(self, line: str, k: int) -> Ranking: ...
-
-    def rank_many(self, lines: list[str], k: int) -> list[Ranking]: ...
+    def rank(self, line: str, k: int) -> list[tuple[str, float]]: ...
 
 
 def default_model_path() -> str:
@@ -63,27 +52,11 @@ class FastTextBackend:
         self.model_path = model_path
         self._model = None
 
-    def rank(self, line: str, k: int) -> Ranking:
-        labels, probs = self._loaded().predict(line, k=k)
-        return [(label.removeprefix(_LABEL_PREFIX), min(float(p), 1.0)) for label, p in zip(labels, probs)]
-
-    def rank_many(self, lines: list[str], k: int) -> list[Ranking]:
-        """rank() of each line, the batch cut into contiguous parts over up to ``pa.cpu_count()``
-        threads (the process's share of the cores, see pipelines.runtime.runner.share_cores)."""
-        self._loaded()
-        threads = min(pa.cpu_count(), len(lines) // MIN_LINES_PER_THREAD)
-        if threads < 2:
-            return [self.rank(line, k) for line in lines]
-        size = -(-len(lines) // threads)
-        parts = [lines[start:start + size] for start in range(0, len(lines), size)]
-        with ThreadPoolExecutor(len(parts)) as pool:
-            ranked = pool.map(lambda part: [self.rank(line, k) for line in part], parts)
-            return [ranking for part in ranked for ranking in part]
-
-    def _loaded(self):
+    def rank(self, line: str, k: int) -> list[tuple[str, float]]:
         if self._model is None:
             self._model = _load_model(self.model_path or default_model_path())
-        return self._model
+        labels, probs = self._model.predict(line, k=k)
+        return [(label.removeprefix(_LABEL_PREFIX), min(float(p), 1.0)) for label, p in zip(labels, probs)]
 
 
 @lru_cache(maxsize=1)
@@ -102,13 +75,9 @@ class HeliportBackend:
 
     name = "heliport"
 
-    def rank(self, line: str, k: int) -> Ranking:
+    def rank(self, line: str, k: int) -> list[tuple[str, float]]:
         label, _ = _heliport().identify_with_score(line)
         return [] if label in _HELIPORT_NONE else [(label, 1.0)]
-
-    def rank_many(self, lines: list[str], k: int) -> list[Ranking]:
-        """rank() of each line."""
-        return [self.rank(line, k) for line in lines]
 
 
 def make_backend(name: str, model_path: str | None = None) -> Backend:

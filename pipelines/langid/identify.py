@@ -101,18 +101,21 @@ class LanguageIdentifier:
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """Predict the language of each text (newlines become spaces, first MAX_CHARS characters);
-        the backend ranks the whole batch (Backend.rank_many)."""
+        each distinct line is identified once. fasttext-predict's list form returns no probabilities,
+        so lines go one by one to the model (on threads, slower on a busy machine: docs/decisions.md 33)."""
         pair_stage = malay_indonesian() if self.close_pairs else None
         regional_stage = regional_languages() if self.checks else None
         lines = [" ".join(text[:MAX_CHARS].split()) for text in texts]
-        predictions = []
-        for line, ranking in zip(lines, self.backend.rank_many(lines, max(self.k, _MIN_K))):
-            ranked = tuple((label_code(label), score) for label, score in ranking)
+        distinct = list(dict.fromkeys(lines))
+        predicted = {}
+        k = max(self.k, _MIN_K)
+        for line in distinct:
+            ranked = tuple((label_code(label), score) for label, score in self.backend.rank(line, k))
             prediction = _prediction(line, ranked, self.k, pair_stage)
             if self.checks:
                 prediction = _checked(line, prediction, regional_stage)
-            predictions.append(prediction)
-        return predictions
+            predicted[line] = prediction
+        return [predicted[line] for line in lines]
 
 
 def _prediction(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pytest
 
 from pipelines.curate.config import CurateConfig
 from pipelines.langid.backends import (
     BACKENDS,
-    MIN_LINES_PER_THREAD,
     FastTextBackend,
     HeliportBackend,
     make_backend,
@@ -30,17 +28,6 @@ def test_backends_are_chosen_by_name_and_bad_names_are_refused():
 def test_fasttext_backend_ranks_raw_labels():
     ranked = FastTextBackend().rank("The weather is very nice today in the city.", 3)
     assert ranked[0][0] == "en" and len(ranked) == 3 and 0.5 < ranked[0][1] <= 1.0
-
-
-def test_fasttext_batch_on_threads_equals_line_by_line(monkeypatch):
-    """rank_many cuts a batch over threads (forced here to 3, uneven parts) and keeps the order."""
-    monkeypatch.setattr(pa, "cpu_count", lambda: 3)
-    lines = ["The weather is very nice today.", "Cuaca hari ini sangat bagus.", "Thời tiết hôm nay rất đẹp.",
-             "วันนี้อากาศดีมาก", "今天天气很好", ""]
-    lines = [f"{line} {i}" for i in range(MIN_LINES_PER_THREAD) for line in lines][:3 * MIN_LINES_PER_THREAD + 5]
-    backend = FastTextBackend()
-    assert backend.rank_many(lines, 3) == [backend.rank(line, 3) for line in lines]
-    assert backend.rank_many(lines[:3], 3) == [backend.rank(line, 3) for line in lines[:3]]  # one thread
 
 
 def test_config_reaches_the_langid_task_and_its_fingerprint():
