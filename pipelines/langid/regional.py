@@ -80,13 +80,9 @@ class _Group:
 
     def evidence(self, words: tuple[str, ...]) -> tuple[np.ndarray, int]:
         """Summed evidence per language of ``words``, and how many of them the target's lists know."""
-        get, rows, shared = self.codes.get, [], 0
-        for word in words:
-            code = get(word, _UNKNOWN)
-            if code >= 0:
-                rows.append(code)
-            elif code == _KNOWN_ONLY:
-                shared += 1
+        codes = [self.codes.get(word, _UNKNOWN) for word in words]
+        rows = [code for code in codes if code >= 0]
+        shared = codes.count(_KNOWN_ONLY)
         total = self.matrix[rows].sum(axis=0) + shared * self.penalty
         return total, shared + int(self.row_known[rows].sum())
 
