@@ -2,12 +2,13 @@
 
 The template is the ``chat_template`` of ``tokenizer_config.json`` (a string, or a list of named
 templates where ``tool_use`` is taken when tools are given), or ``chat_template.jinja`` next to it
-when the config has none. It runs in Jinja2's ImmutableSandboxedEnvironment with trim_blocks and
-lstrip_blocks, the loopcontrols extension and the globals and filters transformers gives templates:
-``raise_exception``, ``strftime_now``, ``namespace``, ``dict`` and a ``tojson`` that does not escape
-HTML and takes ensure_ascii/indent/separators/sort_keys. Messages are prepared as transformers
-prepares them (keys whose value is None dropped; ``reasoning``/``thinking``/``reasoning_content``
-aliased to each other) and the named special tokens of the config (bos_token, eos_token, ... and
+when the config has none. It runs in Jinja2's ImmutableSandboxedEnvironment (its verdicts kept per
+type and name: _ChatSandbox) with trim_blocks and lstrip_blocks, the loopcontrols extension and the
+globals and filters transformers gives templates: ``raise_exception``, ``strftime_now``,
+``namespace``, ``dict`` and a ``tojson`` that does not escape HTML and takes
+ensure_ascii/indent/separators/sort_keys. Messages are prepared as transformers prepares them
+(keys whose value is None dropped; ``reasoning``/``thinking``/``reasoning_content`` aliased to each
+other) and the named special tokens of the config (bos_token, eos_token, ... and
 ``extra_special_tokens``) are template variables.
 """
 
@@ -199,7 +200,7 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 class _ChatSandbox(ImmutableSandboxedEnvironment):
     """Jinja's ImmutableSandboxedEnvironment with the same verdicts, computed once per (type, name)
-    for plain built-in values, and ``message.role`` on a plain dict read as the item directly (the
+    for the _PLAIN_TYPES, and ``message.role`` on a plain dict read as the item directly (the
     base class first raises and catches AttributeError there)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
