@@ -10,7 +10,8 @@ OpenAI-layout JSON-lines file. Both paths read that file and use the same tokeni
 * bare loop: json.loads each line, then ``AutoTokenizer.apply_chat_template(messages, tools=tools,
   tokenize=True)`` per conversation (total tokens only; no checks, no trainable split).
 
-The corpus is cut into files of ``--chunk`` conversations and the two paths run on each file in
+The corpus is cut into files of ``--chunk`` conversations (at most one copy of the sample, so no
+file repeats a text that seamix's batches would identify once) and the two paths run on each file in
 turn (alternating which goes first), ``--repeats`` times, so both see the same load on a shared
 machine; the times are summed per path. Prints conversations/s of both and the ratio seamix / bare loop, on the same input and per
 conversation tokenized (seamix counts only the conversations its checks keep).
@@ -107,6 +108,9 @@ def main() -> None:
     identifier = LanguageIdentifier()
     with tempfile.TemporaryDirectory(prefix="seamix-posttrain-bench-") as tmp:
         records = sample_records()
+        if args.chunk > len(records):  # a file holding two copies would repeat its texts within one batch
+            parser.error(f"--chunk must be at most {len(records)} (one copy of the sample per file): "
+                         "language ID identifies each distinct text of a batch once")
         chunks = write_corpus(Path(tmp), records, args.copies, args.chunk)
         run_seamix(chunks[0], args.tokenizer, identifier)  # warm-up: template compiled, tokenizer and LID loaded
         run_bare(chunks[0], reference)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import pyarrow as pa
 
@@ -58,11 +59,12 @@ class Prediction:
     script: str = ""
 
 
+@cache
 def label_code(label: str) -> str:
     """Canonical code of a model label (``__label__ms``, GlotLID's ``__label__zsm_Latn``, heliport's
     ``msa``), a regional language's code (``jv`` -> ``jav_Latn``), else the raw label. A GlotLID
     ``lang_Script`` label outside the registry's aliases maps through its language when the script
-    matches (``yue_Hant`` -> ``cmn_Hani``; ``tam_Latn`` stays itself)."""
+    matches (``yue_Hant`` -> ``cmn_Hani``; ``tam_Latn`` stays itself). Cached: a model has few labels."""
     raw = label.removeprefix("__label__")
     if raw == _HELIPORT_MALAY:
         return INDONESIAN
@@ -100,20 +102,22 @@ class LanguageIdentifier:
         self.backend: Backend = make_backend(backend, model_path)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        """Predict the language of each text (newlines become spaces, first MAX_CHARS characters).
-
-        fasttext-predict's list form returns no probabilities, so texts go one by one to the model."""
+        """Predict the language of each text (newlines become spaces, first MAX_CHARS characters);
+        each distinct line is identified once. fasttext-predict's list form returns no probabilities,
+        so lines go one by one to the model (on threads, slower on a busy machine: docs/decisions.md 33)."""
         pair_stage = malay_indonesian() if self.close_pairs else None
         regional_stage = regional_languages() if self.checks else None
-        predictions = []
-        for text in texts:
-            line = " ".join(text[:MAX_CHARS].split())
-            ranked = tuple((label_code(label), score) for label, score in self.backend.rank(line, max(self.k, _MIN_K)))
+        lines = [" ".join(text[:MAX_CHARS].split()) for text in texts]
+        distinct = list(dict.fromkeys(lines))
+        predicted = {}
+        k = max(self.k, _MIN_K)
+        for line in distinct:
+            ranked = tuple((label_code(label), score) for label, score in self.backend.rank(line, k))
             prediction = _prediction(line, ranked, self.k, pair_stage)
             if self.checks:
                 prediction = _checked(line, prediction, regional_stage)
-            predictions.append(prediction)
-        return predictions
+            predicted[line] = prediction
+        return [predicted[line] for line in lines]
 
 
 def _prediction(

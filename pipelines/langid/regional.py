@@ -80,13 +80,9 @@ class _Group:
 
     def evidence(self, words: tuple[str, ...]) -> tuple[np.ndarray, int]:
         """Summed evidence per language of ``words``, and how many of them the target's lists know."""
-        get, rows, shared = self.codes.get, [], 0
-        for word in words:
-            code = get(word, _UNKNOWN)
-            if code >= 0:
-                rows.append(code)
-            elif code == _KNOWN_ONLY:
-                shared += 1
+        codes = [self.codes.get(word, _UNKNOWN) for word in words]
+        rows = [code for code in codes if code >= 0]
+        shared = codes.count(_KNOWN_ONLY)
         total = self.matrix[rows].sum(axis=0) + shared * self.penalty
         return total, shared + int(self.row_known[rows].sum())
 
@@ -108,8 +104,8 @@ class RegionalLanguages:
         of its words are ``target``'s (or English), or None when it reads as ``target``."""
         group = self.groups.get(target)
         words = words_of(text) if group is not None else ()
-        if not words:
-            return None
+        if not words or (not group.languages and len(words) < COVERAGE_MIN_WORDS):
+            return None  # nothing to decide: no coverage test and no regional language to score
         total, known = group.evidence(words)
         if len(words) >= COVERAGE_MIN_WORDS and known < COVERAGE_MIN * len(words):
             return "other"

@@ -2,12 +2,13 @@
 
 The template is the ``chat_template`` of ``tokenizer_config.json`` (a string, or a list of named
 templates where ``tool_use`` is taken when tools are given), or ``chat_template.jinja`` next to it
-when the config has none. It runs in Jinja2's ImmutableSandboxedEnvironment with trim_blocks and
-lstrip_blocks, the loopcontrols extension and the globals and filters transformers gives templates:
-``raise_exception``, ``strftime_now``, ``namespace``, ``dict`` and a ``tojson`` that does not escape
-HTML and takes ensure_ascii/indent/separators/sort_keys. Messages are prepared as transformers
-prepares them (keys whose value is None dropped; ``reasoning``/``thinking``/``reasoning_content``
-aliased to each other) and the named special tokens of the config (bos_token, eos_token, ... and
+when the config has none. It runs in Jinja2's ImmutableSandboxedEnvironment (its verdicts kept per
+type and name: _ChatSandbox) with trim_blocks and lstrip_blocks, the loopcontrols extension and the
+globals and filters transformers gives templates: ``raise_exception``, ``strftime_now``,
+``namespace``, ``dict`` and a ``tojson`` that does not escape HTML and takes
+ensure_ascii/indent/separators/sort_keys. Messages are prepared as transformers prepares them
+(keys whose value is None dropped; ``reasoning``/``thinking``/``reasoning_content`` aliased to each
+other) and the named special tokens of the config (bos_token, eos_token, ... and
 ``extra_special_tokens``) are template variables.
 """
 
@@ -23,6 +24,7 @@ from typing import Any
 
 import jinja2
 import jinja2.ext
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pipelines.tokens.registry import TokenizerNotFoundError, resolve_tokenizer_config
@@ -188,8 +190,44 @@ class _GenerationTag(jinja2.ext.Extension):
         return caller()
 
 
+#: Types whose instances report their own class (``obj.__class__ is type(obj)``): the sandbox's
+#: verdict on an attribute of one depends on (type, name) only, so _ChatSandbox keeps it.
+_PLAIN_TYPES = frozenset((str, dict, list, tuple, int, float, bool, type(None), LoopContext,
+                          _TemplateNamespace))
+#: Names a plain dict has as attributes (methods and dunders); any other ``message.role`` is an item.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _ChatSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's ImmutableSandboxedEnvironment with the same verdicts, computed once per (type, name)
+    for the _PLAIN_TYPES, and ``message.role`` on a plain dict read as the item directly (the
+    base class first raises and catches AttributeError there)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        kind = type(obj)
+        if kind not in _PLAIN_TYPES:
+            return super().is_safe_attribute(obj, attr, value)
+        key = (kind, attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    environment = ImmutableSandboxedEnvironment(
+    environment = _ChatSandbox(
         trim_blocks=True, lstrip_blocks=True, extensions=[_GenerationTag, jinja2.ext.loopcontrols])
     environment.filters["tojson"] = _tojson
     environment.globals["raise_exception"] = _raise_exception

@@ -91,7 +91,7 @@ class TemplateCounter:
                 continue
             spans, encoding = spanned[1], next(encodings)
             trainable = encoded_span_tokens(encoding, spans, len(spanned[0]))
-            total = len(encoding.ids)
+            total = len(encoding)
             out.append(TemplateTokens(
                 total=total, prompt=total - trainable, trainable=trainable,
                 turns=sum(1 for m in messages if m.get("role") != "system"),
@@ -118,7 +118,7 @@ def encoded_span_tokens(encoding: Any, spans: Sequence[tuple[int, int]], text_le
             continue
         first = encoding.char_to_token(start)
         if end >= text_length:
-            after = len(encoding.ids)
+            after = len(encoding)
         else:
             after = encoding.char_to_token(end)
             if after is not None and encoding.token_to_chars(after)[0] < end:

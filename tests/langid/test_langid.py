@@ -159,3 +159,15 @@ def test_malay_indonesian_second_stage_runs_on_glotlid_labels(monkeypatch: pytes
     # not confident: fastText's label stands, scored with the pair's probability
     assert identifier.predict([shared]) == [Prediction("ind_Latn", pytest.approx(0.9), (("ind_Latn", 0.6),), "Latn")]
     assert LanguageIdentifier("glotlid.bin", close_pairs=False).predict([malay])[0].language == "ind_Latn"
+
+
+def test_repeated_texts_are_identified_once(identifier: LanguageIdentifier, monkeypatch: pytest.MonkeyPatch):
+    """Texts that read the same once spaces are folded (a system prompt on every conversation) go
+    to the model once and get the prediction each would get alone."""
+    texts = [ENGLISH, THAI, ENGLISH.replace(" ", "\n"), VIETNAMESE, THAI]
+    alone = [identifier.predict([text])[0] for text in texts]
+    ranked = []
+    rank = identifier.backend.rank
+    monkeypatch.setattr(identifier.backend, "rank", lambda line, k: ranked.append(line) or rank(line, k))
+    assert identifier.predict(texts) == alone
+    assert len(ranked) == 3

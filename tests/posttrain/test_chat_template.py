@@ -9,8 +9,11 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pipelines.ingest.files import list_input_files
+from pipelines.posttrain import chat_template
 from pipelines.posttrain.chat_template import (
     ChatTemplateError,
     load_chat_template,
@@ -227,6 +230,39 @@ def test_char_to_token_counts_equal_the_offsets_rule(pair):
         cuts = sorted(rng.sample(range(len(text) + 1), 4))
         spans = [(cuts[0], cuts[1]), (cuts[2], cuts[3])]
         assert encoded_span_tokens(encoding, spans, len(text)) == trainable_token_count(starts, ends, spans), spans
+
+
+def _outcome(environment, obj, attribute):
+    """What a template gets for ``obj.attribute``: the value, or the kind of undefined (unsafe or missing)."""
+    value = environment.getattr(obj, attribute)
+    if isinstance(value, jinja2.Undefined):
+        return ("undefined", value._undefined_exception.__name__)
+    return ("callable", value.__name__) if callable(value) else ("value", value)
+
+
+def test_sandbox_gives_jinjas_verdicts():
+    """The kept per-(type, name) verdicts and the direct dict-item path change nothing: every access,
+    twice (the second from the kept verdict), gets what Jinja's ImmutableSandboxedEnvironment gives."""
+    ours, jinjas = chat_template._environment(), ImmutableSandboxedEnvironment()
+    loop = LoopContext(iter([1, 2]), jinjas.undefined)
+    objects = ["text", {"role": "user", "items": "x", "_private": 1}, [1, 2], (1,), 3, 2.5, True, None, loop,
+               chat_template._TemplateNamespace(a=1), chat_template._TemplateDict(), str, len]
+    names = ["role", "content", "items", "_private", "keys", "get", "pop", "clear", "update", "setdefault", "append",
+             "sort", "index", "upper", "split", "format", "format_map", "mro", "__class__", "__init__", "__globals__",
+             "_x", "a", "index0", "last", "first", "fromkeys", "real", "__code__"]
+    for obj in objects:
+        for name in names:
+            for _ in range(2):
+                assert _outcome(ours, obj, name) == _outcome(jinjas, obj, name), (obj, name)
+
+
+@pytest.mark.parametrize("source", ["{{ messages.append(1) }}", "{{ messages[0].update(role='x') }}",
+                                    "{{ ''.__class__.__mro__ }}", "{{ messages.__class__.__init__.__globals__ }}"])
+def test_templates_cannot_mutate_or_reach_internals(tmp_path, source):
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"chat_template": source}))
+    template = load_chat_template(str(tmp_path))
+    with pytest.raises(ChatTemplateError):
+        template.render([{"role": "user", "content": "x"}])
 
 
 def test_special_tokens_from_config():
