@@ -3,7 +3,7 @@
 Generates ``--docs`` documents' signature files directly (no text: MinHash of 10M texts takes
 hours on 2 cores; generation time is printed apart and excluded). Each original gets 120 MinHash
 values from a counter-based 64-bit mix; a ``--dup-fraction`` of the documents are planted copies
-of an original: a third exact copies (same exact hash and signature), the rest near copies whose
+of an original within 5% of the documents around it: a third exact copies (same exact hash and signature), the rest near copies whose
 MinHash values each equal the original's with probability J, J uniform in [0.75, 0.95] (estimated
 Jaccard about J); a further ``--decoy-fraction`` are decoys with J in [0.3, 0.5], which must *not*
 be merged. Band hashes are a numpy 64-bit mix of each band's 6 values instead of BLAKE2b (phase 2
@@ -13,8 +13,9 @@ ind_Latn; two sources. The files have the schema and 500-row row groups of write
 Each run is a spawned process (time, peak RSS of the process and of its largest worker process by
 resource.getrusage):
 
-* seamix find_duplicates with 1 worker, 2 workers (local executor) and 2 workers on a local Ray
-  cluster (``ray.init(num_cpus=2)``; the Ray table is compared with the local one row by row);
+* seamix find_duplicates with 1 worker pinned to one core, 2 workers on two cores (local
+  executor) and 2 workers on a local Ray cluster (``ray.init(num_cpus=2)``); the tables of the
+  three runs are compared row by row;
 * datatrove's MinhashDedupBuckets (14 tasks, one per band) and MinhashDedupCluster on the first
   ``--datatrove-docs`` documents, its signature files written from the same MinHash values (its
   MinhashDedupSignature stage needs text; default 14 bands x 8 of the 120 values, 64-bit), beside
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import struct
 import tempfile
@@ -78,12 +80,20 @@ def plan(docs: int, dup_fraction: float, decoy_fraction: float, seed: int) -> di
     base, group = index.copy(), index.copy()
     similarity = np.ones(docs)
     exact = np.zeros(docs, bool)
-    base[copy_rows] = group[copy_rows] = rng.choice(originals, copies)
+    base[copy_rows] = group[copy_rows] = nearby(np.sort(originals), copy_rows, docs // 20, rng)
     exact[copy_rows[: copies // 3]] = True
     similarity[copy_rows[copies // 3 :]] = rng.uniform(0.75, 0.95, copies - copies // 3)
-    base[decoy_rows] = rng.choice(originals, decoys)
+    base[decoy_rows] = nearby(np.sort(originals), decoy_rows, docs // 20, rng)
     similarity[decoy_rows] = rng.uniform(0.3, 0.5, decoys)
     return {"base": base, "similarity": similarity, "exact": exact, "group": group, "id_number": rng.permutation(docs)}
+
+
+def nearby(originals: np.ndarray, rows: np.ndarray, spread: int, rng: np.random.Generator) -> np.ndarray:
+    """For each of ``rows``, an original (sorted ``originals``) within about ``spread`` rows of it,
+    so that copies sit in their original's file or the next ones (and a prefix of the files holds
+    whole groups)."""
+    target = rows + rng.integers(-spread, spread + 1, len(rows))
+    return originals[np.clip(np.searchsorted(originals, target), 0, len(originals) - 1)]
 
 
 def signatures(rows: np.ndarray, docs: dict[str, np.ndarray]) -> np.ndarray:
@@ -182,12 +192,15 @@ def children_peak_mb() -> float:
 
 
 def run_seamix(signature_paths: list[str], work: str, workers: int, ray_cpus: int) -> dict:
-    """find_duplicates over ``signature_paths`` with ``workers`` (local processes, or Ray when ray_cpus)."""
+    """find_duplicates over ``signature_paths`` with ``workers`` (local processes, or Ray when ray_cpus);
+    one worker runs pinned to one core."""
     from pipelines.dedup.clusters import find_duplicates
     from pipelines.dedup.config import DedupConfig
     from pipelines.runtime.executors import ExecutorConfig, RayOptions, executor_factory
 
     factory = None
+    if workers == 1:  # one worker gets one core (as in bench/e2e), else its DuckDB uses both
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     if ray_cpus:
         import ray
 
@@ -307,7 +320,7 @@ def main() -> None:
             workers, ray_cpus = (2, 2) if run == "ray" else (int(run), 0)
             result = in_process(run_seamix, str(root / f"seamix-{run}.log"), paths, str(root / f"seamix-{run}"), workers, ray_cpus)
             results[run] = result
-            print(f"seamix {run:>3s} {'worker' if run == '1' else 'workers'}: {result['seconds']:.1f} s, "
+            print(f"seamix {run:>3s} {'worker (1 core)' if run == '1' else 'workers (2 cores)'}: {result['seconds']:.1f} s, "
                   f"{args.docs / result['seconds'] / 1e3:.0f}k docs/s; peak RSS {result['peak_rss_mb']:,.0f} MiB "
                   + (f"(largest worker process {result['workers_peak_mb']:,.0f} MiB); " if run != "ray" else "(driver; Ray's workers not measured); ")
                   + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v:,}"
@@ -316,7 +329,7 @@ def main() -> None:
             print(f"2 workers / 1 worker: {results['1']['seconds'] / results['2']['seconds']:.2f}x; "
                   f"same duplicates table: {same_table(results['1']['duplicates'], results['2']['duplicates'])}")
         if "ray" in results and "1" in results:
-            print(f"Ray table equals the local one: {same_table(results['1']['duplicates'], results['ray']['duplicates'])}")
+            print(f"Ray run: same duplicates table as 1 worker: {same_table(results['1']['duplicates'], results['ray']['duplicates'])}")
         if "datatrove" in runs:
             subset, docs = [], 0
             for path in paths:
