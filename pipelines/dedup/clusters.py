@@ -1,22 +1,25 @@
-"""Phase 2 of dedup: duplicate clusters across all signature files, out of core.
+"""Phase 2 of dedup: duplicate clusters across all signature files, spread over buckets, then merged.
 
-DuckDB (an on-disk database and spill directory in the local ``work_dir``, ``memory_limit`` from
-the config) reads every signature file (local or fsspec URLs) and numbers the documents by id. Edges, always
-within one language:
+Documents are numbered by their place in the list of signature files (``g``). Edges, always within
+one language, come from one file task per bucket (pipelines.dedup.buckets: the exact hash and each
+band, each split into ``ranges`` hash ranges), run with ``run_file_stage`` under the stage's
+executor, so Slurm or Ray spread them like any other stage:
 
-* exact: documents sharing ``exact_hash`` are linked to the group's first document;
-* near: among exact-group representatives that have a signature, documents sharing a
-  band value (same language, same band index) are linked to the group's first document,
-  and each such candidate pair is *verified*: it is kept only when the fraction of equal
-  MinHash values (estimated Jaccard) is at least ``config.threshold()``. Verification
-  removes the false merges of LSH (random band collisions and pairs well below the
-  threshold) at the price of reading both signatures of every candidate pair.
+* exact: documents sharing ``exact_hash`` are linked;
+* near: among exact-group representatives that have a signature, documents sharing a band value
+  (same language, same band index) are candidates of the group's representative with the smallest
+  id, and each such candidate pair is *verified*: it is kept only when the fraction of equal
+  MinHash values (estimated Jaccard) is at least ``config.threshold()``. Verification removes the
+  false merges of LSH (random band collisions and pairs well below the threshold) at the price of
+  reading the signatures of the candidates once.
 
-Clusters are the connected components of the edges (a Python union-find over integer
-indices: the only state that grows with the input). In each cluster the survivor is the
-first document by ``config.source_priority`` (unlisted sources last), then larger
-``n_chars``, then smaller id. Every other member is removed: ``exact_duplicate`` when a
-better member of its cluster has the same normalised text, else ``near_duplicate``.
+The merge (this process) verifies the candidates in DuckDB (an on-disk database and spill directory
+in the local ``work_dir``, ``memory_limit`` from the config), and the clusters are the connected
+components of the edges (SciPy's ``connected_components`` over the documents: the only state that
+grows with the number of documents). In each cluster the survivor is the first document by
+``config.source_priority`` (unlisted sources last), then larger ``n_chars``, then smaller id. Every
+other member is removed: ``exact_duplicate`` when a better member of its cluster has the same
+normalised text, else ``near_duplicate``.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
 from pipelines import storage
+from pipelines.dedup.buckets import DUPLICATE_ID, EXACT, BucketTask, all_buckets, register_documents, write_spec
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.signatures import band_column, signature_schema
-from pipelines.dedup.union_find import UnionFind
-from pipelines.storage.parquet_io import read_schema
+from pipelines.dedup.signatures import signature_schema
+from pipelines.runtime.runner import ExecutorFactory, WorkItem, run_file_stage
 
 DUPLICATES_SCHEMA = pa.schema(
     [
@@ -69,15 +75,27 @@ class DedupSummary:
         }
 
 
-def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConfig, work_dir: str) -> DedupSummary:
+def find_duplicates(
+    signature_paths: list[str],
+    out_path: str,
+    config: DedupConfig,
+    work_dir: str,
+    workers: int = 1,
+    executor_factory: ExecutorFactory | None = None,
+    ranges: int | None = None,
+) -> DedupSummary:
     """Cluster the documents of ``signature_paths`` (written by write_signatures with the
     same ``config``) and write one DUPLICATES_SCHEMA row per document of a cluster of two
     or more to ``out_path`` (local or URL, written atomically); documents absent from it are
-    singletons. ``work_dir`` must be local."""
+    singletons. The bucket tasks run as ``workers`` tasks of ``executor_factory`` (default: local
+    processes) and write their edges to ``buckets/`` next to ``out_path``; each band and the exact
+    hash is split into ``ranges`` hash ranges (default: enough for every worker to get a bucket).
+    ``work_dir`` (the merge's DuckDB files) must be local."""
     if not signature_paths:
         raise ValueError("find_duplicates: no signature files given")
-    for path in signature_paths:
-        _check_signature_file(path, config)
+    files, documents = _numbered_files(signature_paths, config)
+    ranges = ranges or -(-workers // (config.bands + 1))
+    edges = _bucket_edges(files, storage.join(storage.parent(out_path), "buckets"), config, ranges, workers, executor_factory)
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     db_path, spill_dir = work / "dedup.duckdb", work / "duckdb_spill"
@@ -87,12 +105,15 @@ def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConf
         config={"memory_limit": config.memory_limit, "temp_directory": str(spill_dir), "preserve_insertion_order": False},
     )
     try:
-        storage.register_duckdb(con, *signature_paths)
-        documents = _load_documents(con, signature_paths)
-        union_find = UnionFind(documents)
-        _union_exact_duplicates(con, union_find)
-        _union_verified_candidates(con, union_find, config)
-        _rank_members(con, union_find, config)
+        storage.register_duckdb(con, *signature_paths, *edges.values())
+        register_documents(con, files)
+        exact = [path for name, path in edges.items() if name.startswith(EXACT)]
+        band = [path for name, path in edges.items() if not name.startswith(EXACT)]
+        left, right = _verified_candidates(con, band, config)
+        exact_edges = con.sql("SELECT a, b FROM read_parquet(?)", params=[exact]).to_arrow_table()
+        left.append(exact_edges.column("a").to_numpy())
+        right.append(exact_edges.column("b").to_numpy())
+        _rank_members(con, _cluster_members(documents, np.concatenate(left), np.concatenate(right)), config)
         with storage.AtomicFile(out_path) as out:
             con.execute(
                 f"COPY (SELECT {', '.join(DUPLICATES_SCHEMA.names)} FROM ranked ORDER BY id) TO ? (FORMAT parquet)",
@@ -106,71 +127,72 @@ def find_duplicates(signature_paths: list[str], out_path: str, config: DedupConf
         storage.remove_tree(str(spill_dir), inside=str(work))
 
 
-def _check_signature_file(path: str, config: DedupConfig) -> None:
-    """Raise ValueError when ``path`` was not written by write_signatures with ``config``."""
-    expected, found = signature_schema(config), read_schema(path)
-    if not found.remove_metadata().equals(expected):
-        raise ValueError(
-            f"{path}: not a signature file for this DedupConfig (num_perm={config.num_perm}, "
-            f"bands={config.bands}); expected columns {expected.names}, found {found.names}"
-        )
+def _numbered_files(signature_paths: list[str], config: DedupConfig) -> tuple[list[tuple[str, int]], int]:
+    """``(path, offset)`` of every signature file (offset: the rows of the files before it) and the
+    total number of rows; raise ValueError when a file was not written by write_signatures with ``config``."""
+    expected = signature_schema(config)
+    files, offset = [], 0
+    for path in signature_paths:
+        metadata = _metadata(path)
+        found = metadata.schema.to_arrow_schema()
+        if not found.remove_metadata().equals(expected):
+            raise ValueError(
+                f"{path}: not a signature file for this DedupConfig (num_perm={config.num_perm}, "
+                f"bands={config.bands}); expected columns {expected.names}, found {found.names}"
+            )
+        files.append((path, offset))
+        offset += metadata.num_rows
+    return files, offset
 
 
-def _load_documents(con: duckdb.DuckDBPyConnection, signature_paths: list[str]) -> int:
-    """Create table ``docs`` (signature columns plus ``idx``, dense by id); return its row count."""
+def _metadata(path: str) -> pq.FileMetaData:
+    """The Parquet footer of a local path or URL."""
+    target, fs = storage.arrow_path(path)
+    return pq.read_metadata(target, filesystem=fs)
+
+
+def _bucket_edges(
+    files: list[tuple[str, int]], folder: str, config: DedupConfig, ranges: int, workers: int,
+    executor_factory: ExecutorFactory | None,
+) -> dict[str, str]:
+    """Run one BucketTask per bucket into ``folder`` (rebuilt from scratch); return the edge part of
+    each bucket by bucket name. Raise ValueError naming a document id that occurs twice."""
+    storage.remove_tree(folder, inside=storage.parent(folder))
+    items = []
+    for bucket in all_buckets(config.bands, ranges):
+        spec = storage.join(folder, "specs", f"{bucket.name}.json")
+        write_spec(bucket, files, spec)
+        items.append(WorkItem(spec, bucket.name))
+    outcome = run_file_stage(BucketTask(config.memory_limit), items, storage.join(folder, "edges"), workers, executor_factory)
+    duplicates = sorted(p.where for p in outcome.errors.samples if p.kind == DUPLICATE_ID)
+    if duplicates:
+        raise ValueError(f"document {duplicates[0]} occurs more than once across {len(files)} signature files")
+    return {item.part: part for item, part in zip(items, outcome.parts)}
+
+
+def _verified_candidates(
+    con: duckdb.DuckDBPyConnection, band_parts: list[str], config: DedupConfig
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The candidate edges of ``band_parts`` (distinct over the bands) whose estimated Jaccard
+    reaches config.threshold(), as lists of left and right document numbers."""
+    con.execute("CREATE TABLE candidates AS SELECT DISTINCT a, b FROM read_parquet(?)", [band_parts])
     con.execute(
-        "CREATE TABLE docs AS SELECT (row_number() OVER (ORDER BY id) - 1)::BIGINT AS idx, * FROM read_parquet(?)",
-        [list(signature_paths)],
+        """CREATE TABLE signatures AS SELECT g, signature FROM documents
+           WHERE g IN (SELECT a FROM candidates UNION SELECT b FROM candidates)"""
     )
-    duplicate = con.execute("SELECT id FROM docs GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1").fetchone()
-    if duplicate:
-        raise ValueError(f"document id {duplicate[0]!r} occurs more than once across {len(signature_paths)} signature files")
-    return con.execute("SELECT count(*) FROM docs").fetchone()[0]
-
-
-def _union_exact_duplicates(con: duckdb.DuckDBPyConnection, union_find: UnionFind) -> None:
-    """Link every document to the first document with the same language and exact hash."""
-    con.execute(
-        """
-        CREATE TABLE exact_edges AS
-        SELECT d.idx, g.first_idx FROM docs d
-        JOIN (SELECT language, exact_hash, min(idx) AS first_idx FROM docs GROUP BY ALL HAVING count(*) > 1) g
-          USING (language, exact_hash)
-        WHERE d.idx <> g.first_idx
-        """
-    )
-    for batch in _batches(con, "SELECT idx, first_idx FROM exact_edges"):
-        union_find.union_pairs(batch.column(0).to_numpy(), batch.column(1).to_numpy())
-
-
-def _union_verified_candidates(con: duckdb.DuckDBPyConnection, union_find: UnionFind, config: DedupConfig) -> None:
-    """Link LSH candidate pairs whose estimated Jaccard reaches config.threshold()."""
-    band_columns = ", ".join(band_column(i) for i in range(config.bands))
-    con.execute(
-        f"""
-        CREATE TABLE reps AS SELECT idx, language, {band_columns} FROM docs
-        WHERE signature IS NOT NULL AND idx NOT IN (SELECT idx FROM exact_edges)
-        """
-    )
-    per_band = [
-        f"""SELECT g.first_idx AS a, r.idx AS b FROM reps r
-            JOIN (SELECT language, {band} AS value, min(idx) AS first_idx FROM reps
-                  WHERE {band} IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g
-              ON r.language = g.language AND r.{band} = g.value
-            WHERE r.idx <> g.first_idx"""
-        for band in (band_column(i) for i in range(config.bands))
-    ]
-    con.execute(f"CREATE TABLE candidates AS SELECT DISTINCT a, b FROM ({' UNION ALL '.join(per_band)})")
     threshold = config.threshold()
     query = """
-        SELECT c.a, c.b, da.signature AS sig_a, db.signature AS sig_b FROM candidates c
-        JOIN docs da ON da.idx = c.a JOIN docs db ON db.idx = c.b
+        SELECT c.a, c.b, sa.signature AS sig_a, sb.signature AS sig_b FROM candidates c
+        JOIN signatures sa ON sa.g = c.a JOIN signatures sb ON sb.g = c.b
     """
+    left, right = [], []
     for batch in _batches(con, query):
         sig_a = _signature_matrix(batch.column(2), config.num_perm)
         sig_b = _signature_matrix(batch.column(3), config.num_perm)
         verified = (sig_a == sig_b).mean(axis=1) >= threshold
-        union_find.union_pairs(batch.column(0).to_numpy()[verified], batch.column(1).to_numpy()[verified])
+        left.append(batch.column(0).to_numpy()[verified])
+        right.append(batch.column(1).to_numpy()[verified])
+    return left, right
 
 
 def _signature_matrix(column: pa.Array, num_perm: int) -> np.ndarray:
@@ -178,11 +200,18 @@ def _signature_matrix(column: pa.Array, num_perm: int) -> np.ndarray:
     return column.flatten().to_numpy().reshape(-1, num_perm)
 
 
-def _rank_members(con: duckdb.DuckDBPyConnection, union_find: UnionFind, config: DedupConfig) -> None:
-    """Create table ``ranked``: one row per member of a cluster of two or more, with its
-    cluster size, survivor and reason."""
-    index, root = union_find.members()
-    members = pa.table({"idx": pa.array(index, pa.int64()), "root": pa.array(root, pa.int64())})
+def _cluster_members(documents: int, left: np.ndarray, right: np.ndarray) -> pa.Table:
+    """``(g, root)`` of every document of a connected component of two or more documents."""
+    graph = coo_array((np.ones(len(left), np.int8), (left, right)), shape=(documents, documents))
+    _, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    members = np.flatnonzero(sizes[labels] > 1)
+    return pa.table({"g": pa.array(members, pa.int64()), "root": pa.array(labels[members], pa.int64())})
+
+
+def _rank_members(con: duckdb.DuckDBPyConnection, members: pa.Table, config: DedupConfig) -> None:
+    """Create table ``ranked``: one row per member of a cluster of two or more (``members``: g and
+    root), with its cluster size, survivor and reason."""
     con.register("members_arrow", members)
     con.execute("CREATE TABLE priority (source VARCHAR, priority INTEGER)")
     if config.source_priority:
@@ -196,7 +225,7 @@ def _rank_members(con: duckdb.DuckDBPyConnection, union_find: UnionFind, config:
                    row_number() OVER (PARTITION BY m.root ORDER BY {order}) AS cluster_rank,
                    row_number() OVER (PARTITION BY m.root, d.exact_hash ORDER BY {order}) AS exact_rank,
                    count(*) OVER (PARTITION BY m.root) AS cluster_size
-            FROM members_arrow m JOIN docs d USING (idx) LEFT JOIN priority p USING (source)
+            FROM members_arrow m JOIN documents d USING (g) LEFT JOIN priority p USING (source)
         ),
         survivors AS (SELECT root, id AS survivor_id, source AS survivor_source_ FROM ordered WHERE cluster_rank = 1)
         SELECT o.id, o.source, o.root, o.cluster_rank = 1 AS keep, o.cluster_size::BIGINT AS cluster_size,

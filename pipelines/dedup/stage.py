@@ -1,8 +1,9 @@
 """Dedup stage: signatures per part → duplicate clusters over all parts → filter each part.
 
-Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2 groups band
-hashes out of core in DuckDB within each language across all sources. DuckDB's database and spill
-files need a local folder: ``work/dedup/duckdb`` for a local data root, a temporary folder otherwise."""
+Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2's bucket tasks too
+(candidate edges per band and hash range), then one merge verifies them and finds the clusters
+within each language across all sources. The merge's DuckDB database and spill files need a local
+folder: ``work/dedup/duckdb`` for a local data root, a temporary folder otherwise."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def run_dedup(
         signature_parts += run_file_stage(task, source_items, folder, workers, executor_factory).parts
     duplicates_path = layout.dedup_duplicates
     with storage.scratch_dir(layout.dedup_scratch) as duckdb_dir:
-        summary = find_duplicates(signature_parts, duplicates_path, config, duckdb_dir)
+        summary = find_duplicates(signature_parts, duplicates_path, config, duckdb_dir, workers, executor_factory)
     apply = DedupApplyTask(duplicates_path, f"{config!r}|{file_sha256(duplicates_path)}")
     outcomes = [
         run_file_stage(apply, source_items, layout.stage_folder("dedup", source).path, workers, executor_factory,
