@@ -13,8 +13,8 @@ executor, so Slurm or Ray spread them like any other stage:
   false merges of LSH (random band collisions and pairs well below the threshold) at the price of
   reading the signatures of the candidates once.
 
-The merge (this process) verifies the candidates in DuckDB (an on-disk database and spill directory
-in the local ``work_dir``, ``memory_limit`` from the config), and the clusters are the connected
+The merge (this process) verifies the candidates in DuckDB (in memory, spilling to a directory
+in the local ``work_dir`` beyond, ``memory_limit`` from the config), and the clusters are the connected
 components of the edges (SciPy's ``connected_components`` over the documents: the only state that
 grows with the number of documents). In each cluster the survivor is the first document by
 ``config.source_priority`` (unlisted sources last), then larger ``n_chars``, then smaller id. Every
@@ -98,10 +98,8 @@ def find_duplicates(
     edges = _bucket_edges(files, storage.join(storage.parent(out_path), "buckets"), config, ranges, workers, executor_factory)
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
-    db_path, spill_dir = work / "dedup.duckdb", work / "duckdb_spill"
-    storage.remove(str(db_path), inside=str(work))
-    con = duckdb.connect(
-        str(db_path),
+    spill_dir = work / "duckdb_spill"
+    con = duckdb.connect(  # in memory: it writes (spills) only beyond memory_limit
         config={"memory_limit": config.memory_limit, "temp_directory": str(spill_dir), "preserve_insertion_order": False},
     )
     try:
@@ -122,8 +120,6 @@ def find_duplicates(
         return _summarise(con, documents)
     finally:
         con.close()
-        storage.remove(str(db_path), inside=str(work))
-        storage.remove(f"{db_path}.wal", inside=str(work))
         storage.remove_tree(str(spill_dir), inside=str(work))
 
 

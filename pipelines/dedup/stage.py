@@ -2,7 +2,7 @@
 
 Phases 1 and 3 are file tasks (scale out under any datatrove executor); phase 2's bucket tasks too
 (candidate edges per band and hash range), then one merge verifies them and finds the clusters
-within each language across all sources. The merge's DuckDB database and spill files need a local
+within each language across all sources. The merge's DuckDB spill files need a local
 folder: ``work/dedup/duckdb`` for a local data root, a temporary folder otherwise."""
 
 from __future__ import annotations
