@@ -194,8 +194,9 @@ def test_index_writer_layout_and_dtype_choice(tmp_path):
     assert megatron.token_dtype(50_000) == np.uint16
     assert megatron.token_dtype(262_145) == np.int32
     writer = megatron.IndexedDatasetWriter(str(tmp_path / "d"), np.uint16)
-    for doc in ([5, 6, 7], [65_000], [1, 2]):
-        writer.add_document(np.array(doc))
+    writer.add_documents([np.array([5, 6, 7]), np.array([65_000])])
+    writer.add_documents([])
+    writer.add_documents([np.array([1, 2])])
     writer.close()
     dtype, docs = read_megatron(tmp_path / "d")
     assert dtype == np.uint16 and [list(d) for d in docs] == [[5, 6, 7], [65_000], [1, 2]]
