@@ -198,8 +198,8 @@ def _mds() -> ModuleType:
     try:
         return import_module("pipelines.export.mds")
     except ImportError as exc:
-        raise ExportError(f"MDS export needs mosaicml-streaming (and torch, torchvision): {exc}; "
-                          "pip install -e '.[mds]' (see docs/export.md)") from exc
+        raise ExportError(f"MDS export needs mosaicml-streaming and torch: {exc}; pip install -e '.[mds]' "
+                          "and pip install --no-deps mosaicml-streaming==0.13.0 (see docs/export.md)") from exc
 
 
 def _part_files(records: list[dict]) -> list[dict]:

@@ -212,3 +212,15 @@ def test_cli_exports_and_prints_the_totals(sampled, capsys):
     assert main(["export", "--mix", str(spec_file), "--format", "jsonl", "--data-root", layout.root]) == 0
     manifest = json.loads((Path(export_dir(layout, load_mix_spec(spec_file), "jsonl")) / "manifest.json").read_text())
     assert f"jsonl: {manifest['totals']['tokens']:,} tokens" in capsys.readouterr().out
+
+
+def test_jsonl_lines_are_json_dumps_of_each_document():
+    from pipelines.export.tokenize import TokenizedBatch
+
+    batch = TokenizedBatch(ids=['a"b\\c', "ไทย/1", "x"], row_ids=["th-pile", "vi\nfw2", "lo"], epochs=[0, 1, 2],
+                           tokens=[np.array([1, 262_144, 2], np.int32), np.array([], np.int32), np.array([7], np.int32)],
+                           text_tokens=[1, 0, 1])
+    expected = "".join(json.dumps({"id": i, "row_id": r, "epoch": e, "tokens": t.tolist()}, ensure_ascii=False,
+                                  separators=(",", ":")) + "\n"
+                       for i, r, e, t in zip(batch.ids, batch.row_ids, batch.epochs, batch.tokens))
+    assert bytes(jsonl.batch_lines(batch)) == expected.encode()
