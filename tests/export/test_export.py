@@ -43,7 +43,7 @@ def shard_documents(layout: DataLayout, spec_file: Path) -> list[dict]:
 
 
 def read_megatron(prefix: Path) -> tuple[np.dtype, list[np.ndarray]]:
-    """Documents of a .bin/.idx pair, parsed from the published layout (megatron-core's own reader: test_readers.py)."""
+    """Documents of a .bin/.idx pair, parsed from the published layout (megatron-core's own reader: test_training_readers.py)."""
     data = prefix.with_suffix(".idx").read_bytes()
     dtype, lengths = megatron.read_index_lengths(data, str(prefix))
     count = len(lengths)
