@@ -160,7 +160,8 @@ class _Unit:
     def _publish_shard(self, record: dict, local: str, local_root: str, prefix: str) -> dict:
         """Publish the shard's local files, then its marker; return the record with their bytes and SHA-256."""
         for entry in record["files"]:
-            entry.update(_publish(os.path.join(local_root, entry["file"][len(prefix):]), storage.join(self.out, entry["file"])))
+            local_file = os.path.join(local_root, entry["file"][len(prefix):])
+            entry.update(_publish(local_file, storage.join(self.out, entry["file"])))
         write_json_atomic(record, _marker(self.out, storage.stem(record["shard"])))
         shutil.rmtree(local, ignore_errors=True)
         return record
