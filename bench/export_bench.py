@@ -1,15 +1,18 @@
 """Export throughput and memory: `export_mix` per format vs a bare loop of `encode_batch_fast` + a numpy write.
 
-Same shards, same run, each variant in a fresh process (peak RSS is the process's own), twice in
-the order A B C C B A; seconds are the mean of the two. Text: the
+Same shards, same run, each variant in a fresh process (peak RSS is the process's own), --rounds
+times in the order A B C C B A (a drift in load hits every variant alike); a variant's seconds are
+its best run (the least disturbed by other jobs on a shared machine, as timeit reports), and the
+median run's ratio is printed beside it. Text: the
 real books in ../shared/realdata/text/books cut into ~2,000-character documents, counted with Gemma 3,
 sampled into a mix at --scales epochs (1x, then the same pool repeated), so the mix grows while the
 pool stays the same.
 
-    .venv/bin/python bench/export_bench.py [--scales 1,4] [--formats megatron,jsonl,mds] [--work /tmp/export-bench]
+    .venv/bin/python bench/export_bench.py [--scales 1,4] [--formats megatron,jsonl,mds] [--rounds 3] [--work /tmp/export-bench]
 
-Prints tokens/s per variant, the ratio export / bare loop (target >= 0.9) and peak RSS per mix size
-(target: flat as the mix grows).
+Prints tokens/s per variant (best run), the ratio export / bare loop for the best and the median
+runs (target >= 0.9), the least CPU seconds (user + system, all threads) of a run and peak RSS per
+mix size (target: flat as the mix grows).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import json
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -94,6 +98,8 @@ def child(variant: str, root: str, spec_file: str) -> dict:
     tok = load_tokenizer("gemma3")  # loaded before the clock starts, for every variant
     if variant == "mds":
         import pipelines.export.mds  # noqa: F401  (streaming imports torch: seconds, once per process, not per token)
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     start = time.perf_counter()
     if variant == "bare":
         folder = Path(shard_dir(layout, spec))
@@ -107,16 +113,21 @@ def child(variant: str, root: str, spec_file: str) -> dict:
                     tokens += len(ids)
     else:
         storage.remove_tree(export_dir(layout, spec, variant), inside=layout.root)  # the second run of a variant starts clean too
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = before.ru_utime + before.ru_stime
         start = time.perf_counter()
         tokens = export_mix(layout, spec, load_export_settings(spec_file, spec.tokenizer), variant)["totals"]["text_tokens"]
     seconds = time.perf_counter() - start
-    return {"tokens": tokens, "seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"tokens": tokens, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu_before,
+            "rss_mb": usage.ru_maxrss / 1024}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1,4")
     parser.add_argument("--formats", default="megatron,jsonl,mds")
+    parser.add_argument("--rounds", type=int, default=3, help="A B C C B A rounds: each variant runs 2x this often")
     parser.add_argument("--work", default="/tmp/export-bench")
     parser.add_argument("--child", nargs=3, metavar=("VARIANT", "ROOT", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -128,27 +139,28 @@ def main() -> None:
     work.mkdir(parents=True)
     records = documents()
     print(f"{len(records):,} documents, {sum(r['tokens_gemma3'] for r in records):,} Gemma 3 tokens per epoch")
-    print(f"{'mix':>5} {'variant':>9} {'tokens':>11} {'seconds':>8} {'tokens/s':>10} {'vs bare':>8} {'peak RSS MB':>12}")
+    print(f"{'mix':>5} {'variant':>9} {'tokens':>11} {'best s':>8} {'tokens/s':>10} {'vs bare':>8} {'median':>7} "
+          f"{'CPU s':>6} {'peak RSS MB':>12}")
     for scale in [int(s) for s in args.scales.split(",")]:
         root, spec_file = build_mix(work / f"{scale}x", scale, records)
         variants = ["bare", *args.formats.split(",")]
         runs: dict[str, list[dict]] = {v: [] for v in variants}
-        for variant in variants + variants[::-1]:  # A B C C B A: a drift in machine load hits every variant alike
+        for variant in (variants + variants[::-1]) * args.rounds:
             proc = subprocess.run([sys.executable, __file__, "--child", variant, root, spec_file],
                                   capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 print(f"{scale:>4}x {variant:>9}  failed: {proc.stderr.strip().splitlines()[-1]}")
                 continue
             runs[variant].append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        bare = None
+        best = {v: min(r["seconds"] for r in results) for v, results in runs.items() if results}
+        median = {v: statistics.median(r["seconds"] for r in results) for v, results in runs.items() if results}
         for variant, results in runs.items():
-            if not results:
+            if not results or "bare" not in best:
                 continue
-            seconds = sum(r["seconds"] for r in results) / len(results)
-            rate = results[0]["tokens"] / seconds
-            bare = bare or rate
-            print(f"{scale:>4}x {variant:>9} {results[0]['tokens']:>11,} {seconds:>8.2f} {rate:>10,.0f} "
-                  f"{rate / bare:>7.2f}x {max(r['rss_mb'] for r in results):>12,.0f}")
+            rate = results[0]["tokens"] / best[variant]
+            print(f"{scale:>4}x {variant:>9} {results[0]['tokens']:>11,} {best[variant]:>8.2f} {rate:>10,.0f} "
+                  f"{best['bare'] / best[variant]:>7.2f}x {median['bare'] / median[variant]:>6.2f}x "
+                  f"{min(r['cpu'] for r in results):>6.2f} {max(r['rss_mb'] for r in results):>12,.0f}")
 
 if __name__ == "__main__":
     main()

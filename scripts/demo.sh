@@ -25,6 +25,9 @@ if ! .venv/bin/python -m pip install -e '.[test,icu]' >>.cache/pip.log 2>&1; the
   echo "PyICU could not be built (needs libicu-dev, pkg-config, g++): Zawgyi conversion uses paraencoder instead"
   .venv/bin/python -m pip install -e '.[test]' >>.cache/pip.log 2>&1 || { tail -30 .cache/pip.log; exit 1; }
 fi
+# mosaicml-streaming (MDS export, and the reader the export tests use) without its pins, which clash with
+# seamix's (numpy < 2.2, transformers < 5, a torchvision for torch 2.14): its imports come with the mds extra
+.venv/bin/python -m pip install --no-deps 'mosaicml-streaming==0.13.0' >>.cache/pip.log 2>&1 || { tail -30 .cache/pip.log; exit 1; }
 .venv/bin/seamix fetch-models
 
 export DAGSTER_HOME="$PWD/dagster_home"

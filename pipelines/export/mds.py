@@ -1,17 +1,21 @@
 """MDS for LLM Foundry: samples ``{"tokens": ndarray:int32}`` written by mosaicml-streaming's ``MDSWriter``
 (zstd), as LLM Foundry's ``convert_dataset_hf --concat_tokens`` writes them; one MDS folder per
 mix shard and a merged ``index.json`` above them, so ``StreamingDataset(local=<mds folder>)``
-reads the whole export."""
+reads the whole export.
+
+mosaicml-streaming is installed without its pins (numpy < 2.2, transformers < 5, torchvision):
+see :func:`import_streaming` and docs/export.md."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
-from streaming import MDSWriter
-from streaming.base.util import merge_index
 
 from pipelines.export.config import ExportSettings
 from pipelines.export.pack import SequencePacker, document_chunks
@@ -21,6 +25,23 @@ from pipelines.export.tokenize import TokenizedBatch
 COLUMNS = {"tokens": "ndarray:int32"}
 COMPRESSION = "zstd"
 INDEX_NAME = "index.json"
+
+
+def import_streaming() -> ModuleType:
+    """``import streaming``, also where torchvision is missing or broken (PyPI's build beside a CPU torch).
+
+    The package's ``__init__`` imports its image datasets, ``streaming.vision``, which subclass
+    torchvision's ``VisionDataset``; nothing of MDS writing or reading (``MDSWriter``,
+    ``StreamingDataset``, ``merge_index``) uses them. Without a working torchvision an empty module
+    stands in for ``streaming.vision`` (decision 34)."""
+    try:
+        import torchvision  # noqa: F401
+    except (ImportError, RuntimeError, OSError):  # RuntimeError: "operator torchvision::nms does not exist"
+        sys.modules.setdefault("streaming.vision", ModuleType("streaming.vision"))
+    return importlib.import_module("streaming")
+
+
+streaming = import_streaming()
 
 
 def samples(batches: Iterable[TokenizedBatch], settings: ExportSettings) -> Iterator[np.ndarray]:
@@ -38,7 +59,7 @@ def write_part(batches: Iterable[TokenizedBatch], settings: ExportSettings, loca
     """Write one mix shard's samples into the empty local folder ``local_dir``; return per file its
     name (relative to ``local_dir``), samples and tokens."""
     lengths: list[int] = []
-    with MDSWriter(out=local_dir, columns=COLUMNS, compression=COMPRESSION, size_limit=settings.mds_shard_bytes) as writer:
+    with streaming.MDSWriter(out=local_dir, columns=COLUMNS, compression=COMPRESSION, size_limit=settings.mds_shard_bytes) as writer:
         for sample in samples(batches, settings):
             writer.write({"tokens": sample})
             lengths.append(len(sample))
@@ -56,5 +77,5 @@ def write_part(batches: Iterable[TokenizedBatch], settings: ExportSettings, loca
 def merge_indexes(part_indexes: list[str], local_out: str) -> str:
     """Merge the local copies ``<local_out>/<part>/index.json`` into ``<local_out>/index.json`` with
     streaming's ``merge_index`` (shard paths become ``<part>/<file>``); return its path."""
-    merge_index(part_indexes, local_out, keep_local=True)
+    importlib.import_module("streaming.base.util").merge_index(part_indexes, local_out, keep_local=True)
     return str(Path(local_out) / INDEX_NAME)

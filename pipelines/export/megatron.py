@@ -37,8 +37,8 @@ def token_dtype(vocab_size: int) -> type[np.integer]:
 
 
 class IndexedDatasetWriter:
-    """Write ``<prefix>.bin`` and ``<prefix>.idx`` (local paths): :meth:`add_document` per document or
-    :meth:`add_dataset` to append a whole finished dataset, then :meth:`close`."""
+    """Write ``<prefix>.bin`` and ``<prefix>.idx`` (local paths): :meth:`add_documents` per batch of
+    documents or :meth:`add_dataset` to append a whole finished dataset, then :meth:`close`."""
 
     def __init__(self, prefix: str, dtype: type[np.integer]) -> None:
         self.prefix = prefix
@@ -48,11 +48,14 @@ class IndexedDatasetWriter:
         self._bin = open(f"{prefix}.bin", "wb")  # noqa: SIM115 (open until close(): the writer streams)
         self._lengths = open(f"{prefix}.lengths.tmp", "wb")  # noqa: SIM115
 
-    def add_document(self, tokens: np.ndarray) -> None:
-        """Append one document as one sequence."""
-        self._bin.write(np.asarray(tokens, dtype=self.dtype).tobytes())
-        self._lengths.write(struct.pack("<i", len(tokens)))
-        self.documents += 1
+    def add_documents(self, documents: list[np.ndarray]) -> None:
+        """Append each document as one sequence (one write of tokens and one of lengths per call)."""
+        if not documents:
+            return
+        tokens = np.concatenate(documents).astype(self.dtype, copy=False)
+        self._bin.write(tokens.data)
+        self._lengths.write(np.fromiter(map(len, documents), dtype="<i4", count=len(documents)).data)
+        self.documents += len(documents)
         self.tokens += len(tokens)
 
     def add_dataset(self, bin_stream: IO[bytes], lengths: np.ndarray) -> None:
@@ -120,12 +123,15 @@ def write_part(batches: Iterable[TokenizedBatch], dtype: type[np.integer], local
     writers: dict[str, IndexedDatasetWriter] = {}
     try:
         for batch in batches:
+            by_row: dict[str, list[np.ndarray]] = {}
             for row_id, tokens in zip(batch.row_ids, batch.tokens):
+                by_row.setdefault(row_id, []).append(tokens)
+            for row_id, documents in by_row.items():
                 writer = writers.get(row_id)
                 if writer is None:
                     os.makedirs(os.path.join(local_dir, row_id), exist_ok=True)
                     writer = writers[row_id] = IndexedDatasetWriter(os.path.join(local_dir, row_id, stem), dtype)
-                writer.add_document(tokens)
+                writer.add_documents(documents)
     except BaseException:
         for writer in writers.values():
             writer.discard()

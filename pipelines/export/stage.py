@@ -4,8 +4,10 @@ Each mix shard is one unit: its files are written in a local scratch folder, pub
 under ``exports/<mix>/seed-<seed>/<format>/`` and then marked done by ``_parts/<shard>.json`` (its
 per-row and per-file totals). A killed export resumes at the first shard without a marker; a
 marker from other settings, another tokenizer file or another sample makes the whole format
-folder start over. Finishing merges the parts (MDS: one ``index.json``; Megatron: one dataset per
-mix row and ``blend.txt``) and writes ``manifest.json``, checked row by row against the mix manifest.
+folder start over. Publishing a shard (checksums, fsync, rename or upload, marker) runs in a
+background thread while the next shard is tokenized. Finishing merges the parts (MDS: one
+``index.json``; Megatron: one dataset per mix row, the rows in parallel, and ``blend.txt``) and
+writes ``manifest.json``, checked row by row against the mix manifest.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from importlib import import_module
 from types import ModuleType
 
@@ -44,6 +47,8 @@ PARTS = "_parts"
 BLEND_NAME = "blend.txt"
 #: Bump when the bytes an export writes change for the same inputs.
 EXPORT_VERSION = 1
+#: Megatron rows merged at once by the finish (copies and fsyncs, which release the GIL).
+MERGE_THREADS = 4
 
 
 def export_dir(layout: DataLayout, spec: MixSpec, fmt: str) -> str:
@@ -61,7 +66,7 @@ def export_mix(layout: DataLayout, spec: MixSpec, settings: ExportSettings, fmt:
     mix_manifest = json.loads(mix_text)
     _check_source(spec, mix_manifest, mix_manifest_path)
     encoder = DocumentEncoder(spec.tokenizer, settings)
-    tokenizer = {"name": spec.tokenizer, "sha256": encoder.sha256, "vocab_size": encoder.vocab_size,
+    tokenizer = {"name": spec.tokenizer, "xxh3_128": encoder.digest, "vocab_size": encoder.vocab_size,
                  "bos_id": encoder.prefix[0] if encoder.prefix else None,
                  "eos_id": encoder.suffix[0] if encoder.suffix else None}
     source_info = {"manifest_sha256": hashlib.sha256(mix_text.encode()).hexdigest(), "shards": len(mix_manifest["shards"])}
@@ -72,7 +77,13 @@ def export_mix(layout: DataLayout, spec: MixSpec, settings: ExportSettings, fmt:
     _drop_stale(out, fingerprint)
     unit = _Unit(fmt, settings, encoder, spec.token_column, source, out, fingerprint)
     with storage.scratch_dir(layout.path("work", "export", spec.name, f"seed-{spec.seed}", fmt)) as work:
-        records = [unit.run(shard, work) for shard in mix_manifest["shards"]]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-publish") as publisher:
+            pending: list[Future[dict]] = []
+            for shard in mix_manifest["shards"]:
+                if pending and pending[-1].done():
+                    pending[-1].result()  # a failed publish stops the export before the next shard
+                pending.append(unit.run(shard, work, publisher))
+        records = [future.result() for future in pending]
         rows = row_totals(records, encoder.special_per_document)
         check_rows_against_mix(rows, mix_manifest, out)
         rows = {row["row_id"]: rows[row["row_id"]] for row in mix_manifest["rows"] if row["row_id"] in rows}
@@ -121,32 +132,37 @@ class _Unit:
         self.source, self.out, self.fingerprint = source, out, fingerprint
         self.dtype = megatron.token_dtype(encoder.vocab_size)
 
-    def run(self, shard: dict, work: str) -> dict:
-        """The done record of ``shard``: read from its marker, or made by exporting it now."""
+    def run(self, shard: dict, work: str, publisher: Executor) -> Future[dict]:
+        """The done record of ``shard``: read from its marker, or made by writing the shard's files
+        here and publishing them in ``publisher``."""
         stem = storage.stem(shard["file"])
         marker = _marker(self.out, stem)
         if storage.isfile(marker):
             record = json.loads(storage.read_text(marker))
             if all(self._kept(entry) for entry in record["files"]):
-                return record
+                done: Future[dict] = Future()
+                done.set_result(record)
+                return done
         local = os.path.join(work, stem)
         shutil.rmtree(local, ignore_errors=True)
         os.makedirs(local)
         rows: dict[str, dict] = {}
         batches = _counted(tokenized_batches(storage.join(self.source, shard["file"]), self.encoder, self.token_column), rows)
         files, local_root, prefix = self._write(batches, local, stem)
-        published = []
-        for entry in files:
-            target = storage.join(self.out, prefix + entry["file"])
-            published.append({**entry, "file": prefix + entry["file"],
-                              **_publish(os.path.join(local_root, entry["file"]), target)})
         docs, text_tokens = sum(r["docs"] for r in rows.values()), sum(r["text_tokens"] for r in rows.values())
         if (docs, text_tokens) != (shard["rows"], shard["tokens"]):
             raise ExportError(f"{shard['file']}: read {docs:,} documents / {text_tokens:,} tokens, the mix manifest "
                               f"says {shard['rows']:,} / {shard['tokens']:,}")
         record = {"shard": shard["file"], "source_sha256": shard["sha256"], "fingerprint": self.fingerprint,
-                  "rows": rows, "files": published}
-        write_json_atomic(record, marker)
+                  "rows": rows, "files": [{**entry, "file": prefix + entry["file"]} for entry in files]}
+        return publisher.submit(self._publish_shard, record, local, local_root, prefix)
+
+    def _publish_shard(self, record: dict, local: str, local_root: str, prefix: str) -> dict:
+        """Publish the shard's local files, then its marker; return the record with their bytes and SHA-256."""
+        for entry in record["files"]:
+            local_file = os.path.join(local_root, entry["file"][len(prefix):])
+            entry.update(_publish(local_file, storage.join(self.out, entry["file"])))
+        write_json_atomic(record, _marker(self.out, storage.stem(record["shard"])))
         shutil.rmtree(local, ignore_errors=True)
         return record
 
@@ -183,8 +199,8 @@ def _mds() -> ModuleType:
     try:
         return import_module("pipelines.export.mds")
     except ImportError as exc:
-        raise ExportError(f"MDS export needs mosaicml-streaming (and torch, torchvision): {exc}; "
-                          "pip install -e '.[mds]' (see docs/export.md)") from exc
+        raise ExportError(f"MDS export needs mosaicml-streaming and torch: {exc}; pip install -e '.[mds]' "
+                          "and pip install --no-deps mosaicml-streaming==0.13.0 (see docs/export.md)") from exc
 
 
 def _part_files(records: list[dict]) -> list[dict]:
@@ -215,20 +231,10 @@ def _finish_mds(unit: _Unit, records: list[dict], rows: dict[str, dict], work: s
 
 def _finish_megatron(unit: _Unit, records: list[dict], rows: dict[str, dict], work: str) -> list[dict]:
     """One dataset per mix row (the shards' parts concatenated in shard order) and the blend file."""
+    with ThreadPoolExecutor(max_workers=MERGE_THREADS, thread_name_prefix="export-merge") as pool:
+        merged = list(pool.map(lambda row_id: _merged_row(unit, records, row_id, work), rows))
     files, blend = [], []
-    for row_id, row in rows.items():
-        marker = _marker(unit.out, f"row-{row_id}")
-        if not storage.isfile(marker):
-            parts = [storage.join(unit.out, entry["file"][:-len(".bin")]) for entry in _part_files(records)
-                     if entry.get("row_id") == row_id and entry["file"].endswith(".bin")]
-            local = os.path.join(work, row_id)
-            writer = megatron.merge_datasets(parts, local, unit.dtype)
-            entries = [{"file": f"{row_id}{suffix}", "row_id": row_id, "docs": docs, "tokens": tokens,
-                        **_publish(f"{local}{suffix}", storage.join(unit.out, f"{row_id}{suffix}"))}
-                       for suffix, docs, tokens in ((".bin", writer.documents, writer.tokens), (".idx", 0, 0))]
-            write_json_atomic({"fingerprint": unit.fingerprint, "rows": {}, "files": entries}, marker)
-            storage.remove_tree(storage.join(unit.out, PARTS, row_id), inside=unit.out)
-        entries = json.loads(storage.read_text(marker))["files"]
+    for (row_id, row), entries in zip(rows.items(), merged):
         if entries[0]["tokens"] != row["tokens"]:
             raise ExportError(f"{unit.out}/{row_id}.bin: {entries[0]['tokens']:,} tokens, expected {row['tokens']:,}")
         files.extend(entries)
@@ -237,6 +243,23 @@ def _finish_megatron(unit: _Unit, records: list[dict], rows: dict[str, dict], wo
     storage.write_text(megatron.blend_text(blend), blend_path)
     return [*files, {"file": BLEND_NAME, "tokens": 0, "bytes": storage.size(blend_path),
                      "sha256": file_sha256(blend_path)}]
+
+
+def _merged_row(unit: _Unit, records: list[dict], row_id: str, work: str) -> list[dict]:
+    """The files of row ``row_id``'s dataset: read from its marker, or made now by merging its parts
+    (then marked done and its parts deleted)."""
+    marker = _marker(unit.out, f"row-{row_id}")
+    if not storage.isfile(marker):
+        parts = [storage.join(unit.out, entry["file"][:-len(".bin")]) for entry in _part_files(records)
+                 if entry.get("row_id") == row_id and entry["file"].endswith(".bin")]
+        local = os.path.join(work, row_id)
+        writer = megatron.merge_datasets(parts, local, unit.dtype)
+        entries = [{"file": f"{row_id}{suffix}", "row_id": row_id, "docs": docs, "tokens": tokens,
+                    **_publish(f"{local}{suffix}", storage.join(unit.out, f"{row_id}{suffix}"))}
+                   for suffix, docs, tokens in ((".bin", writer.documents, writer.tokens), (".idx", 0, 0))]
+        write_json_atomic({"fingerprint": unit.fingerprint, "rows": {}, "files": entries}, marker)
+        storage.remove_tree(storage.join(unit.out, PARTS, row_id), inside=unit.out)
+    return json.loads(storage.read_text(marker))["files"]
 
 
 _FINISH = {"jsonl": _finish_jsonl, "mds": _finish_mds, "megatron": _finish_megatron}

@@ -43,7 +43,7 @@ def shard_documents(layout: DataLayout, spec_file: Path) -> list[dict]:
 
 
 def read_megatron(prefix: Path) -> tuple[np.dtype, list[np.ndarray]]:
-    """Documents of a .bin/.idx pair, parsed from the published layout (megatron-core's own reader: test_readers.py)."""
+    """Documents of a .bin/.idx pair, parsed from the published layout (megatron-core's own reader: test_training_readers.py)."""
     data = prefix.with_suffix(".idx").read_bytes()
     dtype, lengths = megatron.read_index_lengths(data, str(prefix))
     count = len(lengths)
@@ -194,8 +194,9 @@ def test_index_writer_layout_and_dtype_choice(tmp_path):
     assert megatron.token_dtype(50_000) == np.uint16
     assert megatron.token_dtype(262_145) == np.int32
     writer = megatron.IndexedDatasetWriter(str(tmp_path / "d"), np.uint16)
-    for doc in ([5, 6, 7], [65_000], [1, 2]):
-        writer.add_document(np.array(doc))
+    writer.add_documents([np.array([5, 6, 7]), np.array([65_000])])
+    writer.add_documents([])
+    writer.add_documents([np.array([1, 2])])
     writer.close()
     dtype, docs = read_megatron(tmp_path / "d")
     assert dtype == np.uint16 and [list(d) for d in docs] == [[5, 6, 7], [65_000], [1, 2]]
@@ -211,3 +212,15 @@ def test_cli_exports_and_prints_the_totals(sampled, capsys):
     assert main(["export", "--mix", str(spec_file), "--format", "jsonl", "--data-root", layout.root]) == 0
     manifest = json.loads((Path(export_dir(layout, load_mix_spec(spec_file), "jsonl")) / "manifest.json").read_text())
     assert f"jsonl: {manifest['totals']['tokens']:,} tokens" in capsys.readouterr().out
+
+
+def test_jsonl_lines_are_json_dumps_of_each_document():
+    from pipelines.export.tokenize import TokenizedBatch
+
+    batch = TokenizedBatch(ids=['a"b\\c', "ไทย/1", "x"], row_ids=["th-pile", "vi\nfw2", "lo"], epochs=[0, 1, 2],
+                           tokens=[np.array([1, 262_144, 2], np.int32), np.array([], np.int32), np.array([7], np.int32)],
+                           text_tokens=[1, 0, 1])
+    expected = "".join(json.dumps({"id": i, "row_id": r, "epoch": e, "tokens": t.tolist()}, ensure_ascii=False,
+                                  separators=(",", ":")) + "\n"
+                       for i, r, e, t in zip(batch.ids, batch.row_ids, batch.epochs, batch.tokens))
+    assert bytes(jsonl.batch_lines(batch)) == expected.encode()

@@ -1,5 +1,6 @@
 """The training stacks' own readers, for the tests: megatron-core's IndexedDataset and streaming's
-StreamingDataset (both need torch; tests skip when they are not installed)."""
+StreamingDataset (both need torch; the `test` extra and scripts/demo.sh install them, tests skip
+where they are not installed)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ def require_megatron() -> None:
 
 
 def require_streaming() -> None:
-    """Skip the calling test when mosaicml-streaming (or torch, torchvision) is not installed."""
-    pytest.importorskip("streaming", reason="mosaicml-streaming (and torch, torchvision) not installed")
+    """Skip the calling test when mosaicml-streaming (or torch) is not installed."""
+    pytest.importorskip("pipelines.export.mds", reason="mosaicml-streaming (and torch) not installed")
 
 
 def megatron_documents(prefix: Path) -> list[np.ndarray]:
@@ -32,7 +33,7 @@ def megatron_documents(prefix: Path) -> list[np.ndarray]:
 def mds_samples(folder: Path) -> list[np.ndarray]:
     """Every sample's ``tokens`` of the MDS export at ``folder``, in order, as StreamingDataset gives them."""
     require_streaming()
-    import streaming
+    from pipelines.export.mds import streaming
 
     dataset = streaming.StreamingDataset(local=str(folder), shuffle=False, batch_size=1)
     return [np.array(dataset[i]["tokens"]) for i in range(dataset.num_samples)]
