@@ -19,7 +19,7 @@ resource.getrusage):
 * datatrove's MinhashDedupBuckets (14 tasks, one per band) and MinhashDedupCluster on the first
   ``--datatrove-docs`` documents, its signature files written from the same MinHash values (its
   MinhashDedupSignature stage needs text; default 14 bands x 8 of the 120 values, 64-bit), beside
-  seamix on the same subset.
+  seamix on the same subset; both pinned to one core, with their CPU seconds.
 
 Recall: planted copies in the cluster of their original; precision: removed documents whose
 survivor is from their own planted group (a merged decoy counts against it).
@@ -186,6 +186,12 @@ def quality(duplicates: str, group: np.ndarray, id_number: np.ndarray) -> dict:
     }
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def children_peak_mb() -> float:
     """Peak RSS of the largest finished child process of this process, in MiB."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -206,11 +212,11 @@ def run_seamix(signature_paths: list[str], work: str, workers: int, ray_cpus: in
 
         ray.init(num_cpus=ray_cpus, include_dashboard=False, log_to_driver=False)
         factory = executor_factory(ExecutorConfig(kind="ray", workers=workers, ray=RayOptions(mem_per_cpu_gb=2)))
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     duplicates = str(Path(work) / "duplicates.parquet")
     summary = find_duplicates(signature_paths, duplicates, DedupConfig(), str(Path(work) / "duckdb"), workers, factory)
-    return {"seconds": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb(), "workers_peak_mb": children_peak_mb(),
-            "duplicates": duplicates, "clusters": summary.clusters}
+    return {"seconds": time.perf_counter() - start, "cpu_s": cpu_seconds() - cpu_start, "peak_rss_mb": peak_rss_mb(),
+            "workers_peak_mb": children_peak_mb(), "duplicates": duplicates, "clusters": summary.clusters}
 
 
 def write_datatrove_signatures(signature_paths: list[str], out_dir: Path) -> None:
@@ -240,9 +246,10 @@ def run_datatrove(signature_paths: list[str], work: str, workers: int, ray_cpus:
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster
 
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as seamix's one worker
     config, root = MinhashConfig(), Path(work)
     write_datatrove_signatures(signature_paths, root / "sigs")
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     stages = [
         ([MinhashDedupBuckets(str(root / "sigs"), str(root / "buckets"), config=config)], config.num_buckets),
         ([MinhashDedupCluster(str(root / "buckets"), str(root / "remove"), config, save_cluster_id=True)], 1),
@@ -251,7 +258,7 @@ def run_datatrove(signature_paths: list[str], work: str, workers: int, ray_cpus:
     for pipeline, tasks in stages:
         LocalPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=str(root / "logs" / str(len(seconds)))).run()
         seconds.append(time.perf_counter() - start - sum(seconds))
-    return {"seconds": sum(seconds), "buckets_s": seconds[0], "cluster_s": seconds[1], "peak_rss_mb": peak_rss_mb(),
+    return {"seconds": sum(seconds), "cpu_s": cpu_seconds() - cpu_start, "buckets_s": seconds[0], "cluster_s": seconds[1], "peak_rss_mb": peak_rss_mb(),
             "workers_peak_mb": children_peak_mb(), "remove": str(root / "remove")}
 
 
@@ -271,13 +278,14 @@ def datatrove_quality(remove_dir: str, signature_paths: list[str], plan_path: Pa
             removed.append(offsets[rank] + np.frombuffer(remove.read_bytes(), "<u4").astype(np.int64))
     removed = np.concatenate(removed) if removed else np.array([], np.int64)
     copies = np.flatnonzero(group != np.arange(docs))
-    # precision: a removed document whose cluster holds a document of another planted group is wrong
-    cluster_groups: dict[int, set[int]] = {}
-    for row in np.flatnonzero(label < 0):
-        cluster_groups.setdefault(int(label[row]), set()).add(int(group[row]))
-    wrong = sum(1 for row in removed if len(cluster_groups[int(label[row])]) > 1)
+    # each cluster's survivor is its member that is not removed
+    kept = np.ones(docs, bool)
+    kept[removed] = False
+    clustered = np.flatnonzero(label < 0)
+    survivor_of = dict(zip(label[clustered[kept[clustered]]].tolist(), clustered[kept[clustered]].tolist()))
+    survivors = np.array([survivor_of[c] for c in label[removed].tolist()], np.int64)
     return {"removed": len(removed), "recall": float(np.mean(label[copies] == label[group[copies]])),
-            "precision": 1 - wrong / len(removed) if len(removed) else 1.0}
+            "precision": float(np.mean(group[removed] == group[survivors])) if len(removed) else 1.0}
 
 
 def in_process(runner: Callable[..., dict], log: str, *args: object) -> dict:
@@ -341,14 +349,16 @@ def main() -> None:
             ours = in_process(run_seamix, str(root / "seamix-subset.log"), subset, str(root / "seamix-subset"), 1, 0)
             theirs = in_process(run_datatrove, str(root / "datatrove.log"), subset, str(root / "datatrove"), 1, 0)
             print(f"on the first {docs:,} documents ({len(subset)} files), 1 worker each:")
-            print(f"  seamix    {ours['seconds']:.1f} s, peak RSS {ours['peak_rss_mb']:,.0f} MiB; "
+            print(f"  seamix    {ours['seconds']:.1f} s (CPU {ours['cpu_s']:.1f} s), peak RSS {ours['peak_rss_mb']:,.0f} MiB; "
                   + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v:,}"
                               for k, v in quality(ours["duplicates"], *planted(plan_path, docs)).items()))
-            print(f"  datatrove {theirs['seconds']:.1f} s (buckets {theirs['buckets_s']:.1f} s, cluster {theirs['cluster_s']:.1f} s), "
+            print(f"  datatrove {theirs['seconds']:.1f} s (CPU {theirs['cpu_s']:.1f} s; buckets {theirs['buckets_s']:.1f} s, "
+                  f"cluster {theirs['cluster_s']:.1f} s), "
                   f"peak RSS {theirs['peak_rss_mb']:,.0f} MiB; "
                   + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v:,}"
                               for k, v in datatrove_quality(theirs["remove"], subset, plan_path, docs).items()))
             print(f"  ratio seamix/datatrove: time {ours['seconds'] / theirs['seconds']:.2f}, "
+                  f"CPU {ours['cpu_s'] / theirs['cpu_s']:.2f}, "
                   f"peak RSS {ours['peak_rss_mb'] / theirs['peak_rss_mb']:.2f}")
 
 

@@ -1,7 +1,7 @@
 """Phase 2a of dedup: candidate edges of one bucket, a file task any executor spreads.
 
 A bucket is one band (or the exact hash) and one range of its 64-bit hash values. Its task reads
-only that column (plus ``language``, ``exact_hash`` and, for bands, ``id``) of every signature file,
+only that column (plus ``id``, ``language`` and ``exact_hash``) of every signature file,
 keeps the rows whose value falls in its range, and writes the edges it finds as pairs of document
 numbers (``g``: the file's offset in the bucket's file list plus the row's number in the file):
 
