@@ -19,9 +19,12 @@ numbers (``g``: the file's offset in the bucket's file list plus the row's numbe
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -31,6 +34,7 @@ from pipelines.dedup.signatures import band_column
 from pipelines.runtime.drops import empty_drops
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
+from pipelines.storage.lock import pid_alive
 
 EDGE_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 EXACT = "exact"  # the bucket name prefix of exact-hash buckets; band buckets are "band-<band>"
@@ -69,6 +73,22 @@ def write_spec(bucket: Bucket, files: list[tuple[str, int]], path: str) -> None:
     storage.write_text(json.dumps(spec), path)
 
 
+#: Local spill folders of the bucket tasks: ``seamix-buckets-<pid>-<random>`` in the temp dir.
+SCRATCH_PREFIX = "seamix-buckets-"
+
+
+def clear_stale_scratch() -> list[str]:
+    """Remove the bucket tasks' spill folders in the temp dir whose process is dead (left by a killed
+    run); those of live processes, and folders without a pid, are left alone. Returns the removed paths."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return removed
+
+
 @dataclass(frozen=True)
 class BucketTask:
     """Edges of one bucket (its work item's input is the bucket's spec file)."""
@@ -83,7 +103,7 @@ class BucketTask:
         spec = json.loads(storage.read_text(item.in_path))
         bucket = Bucket(spec["band"], spec["index"], spec["ranges"])
         files = [(path, offset) for path, offset in spec["files"]]
-        with tempfile.TemporaryDirectory(prefix="seamix-buckets-") as spill:
+        with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as spill:
             con = duckdb.connect(
                 config={"memory_limit": self.memory_limit, "temp_directory": spill, "threads": pa.cpu_count(),
                         "preserve_insertion_order": False}

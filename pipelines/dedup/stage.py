@@ -7,6 +7,7 @@ folder: ``work/dedup/duckdb`` for a local data root, a temporary folder otherwis
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import pyarrow as pa
 
 from pipelines import storage
 from pipelines.dedup.apply import apply_dedup
+from pipelines.dedup.buckets import clear_stale_scratch
 from pipelines.dedup.clusters import DedupSummary, find_duplicates
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signatures import iter_signatures
@@ -28,6 +30,8 @@ from pipelines.runtime.runner import (
 )
 from pipelines.storage.checksums import file_sha256
 from pipelines.storage.layout import DataLayout
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,10 @@ def run_dedup(
     executor_factory: ExecutorFactory | None = None,
     keep_dropped_text: bool = False,
 ) -> tuple[StageOutcome, DedupSummary]:
-    """Run the three dedup phases over ``items`` (all sources) into the dedup stage's source folders."""
+    """Run the three dedup phases over ``items`` (all sources) into the dedup stage's source folders;
+    first clear the spill folders a killed run's bucket tasks left behind."""
+    for folder in clear_stale_scratch():
+        log.info("removed %s, left by a killed dedup run", folder)
     by_source: dict[str, list[WorkItem]] = {}
     for item in items:
         by_source.setdefault(item.source, []).append(item)
