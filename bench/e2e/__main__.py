@@ -140,7 +140,7 @@ def write_rates(path: Path, info: CorpusInfo, one: dict[str, Measured], two: dic
     """The per-core rates of the 1-worker run that bench/cost_model.py scales up, written to ``path``."""
     import duckdb
 
-    tokens = duckdb.sql(f"SELECT sum(tokens_gemma3), sum(text_bytes) FROM read_parquet('{root}/curate/tokens/*/part-*.parquet')").fetchone()
+    tokens = duckdb.connect().execute(f"SELECT sum(tokens_gemma3), sum(text_bytes) FROM read_parquet('{root}/curate/tokens/*/part-*.parquet')").fetchone()
     kept = one["tokens"].result[1]
     rates = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
