@@ -310,6 +310,8 @@ def main() -> None:
     parser.add_argument("--work-dir", default=None, help="where data and intermediate files go (default: a temp dir)")
     args = parser.parse_args()
     runs = args.runs.split(",")
+    if args.work_dir:
+        Path(args.work_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.work_dir) as tmp:
         root = Path(tmp)
         (root / "data").mkdir()
