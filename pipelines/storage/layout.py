@@ -9,7 +9,8 @@ from pathlib import Path
 from pipelines import storage
 from pipelines.config_file import check_identifier
 
-#: Curation stages in order; each one reads the previous one's parts.
+#: Curation stages in order; each reads the previous one's parts, except tokens (and decontam), which read the
+#: quality stage's text and the ids dedup kept; the pass (pipelines/curate/one_pass.py) runs the first four as one.
 CURATE_STAGES = ("ingest", "extract", "langid", "quality", "dedup", "tokens")
 #: Post-training curation stages in order (pipelines/posttrain/curate.py).
 POSTTRAIN_STAGES = ("ingest", "checks", "dedup")
