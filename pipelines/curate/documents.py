@@ -7,8 +7,16 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines import storage
 from pipelines.dedup.apply import CLUSTER_SIZE_COLUMN
+from pipelines.runtime.runner import WorkItem
 from pipelines.storage.parquet_io import iter_tables, read_table
+
+
+def kept_part(kept_dir: str | None, item: WorkItem) -> str | None:
+    """The dedup stage's narrow part for ``item`` under ``kept_dir`` (``<dir>/<source>/<part>.parquet``),
+    or None without a ``kept_dir`` (every document is kept)."""
+    return storage.join(kept_dir, item.source, f"{item.part}.parquet") if kept_dir else None
 
 
 def deduplicated_documents(text_path: str, kept_path: str | None, batch_rows: int = 1000) -> Iterator[pa.Table]:

@@ -141,9 +141,7 @@ def _run_pass(config: CurateConfig, layout: DataLayout, sources: list[SourceConf
     stages one by one left for ingest, extract and langid are removed (the pass's stats replace them)."""
     outcomes = []
     for source in sources:
-        task = CuratePassTask(IngestTask(source), ExtractTask(config.extract),
-                              LangidTask(config.langid_model, config.quality_config, config.langid_backend),
-                              QualityTask(config.quality_config, config.mask_pii))
+        task = CuratePassTask(IngestTask(source), *(_stage_task(stage, config) for stage in PASS_STAGES[1:]))
         items = task.work_items()
         out_dir = layout.stage_folder(PASS_STAGES[-1], source.name).path
         outcomes.append(run_file_stage(task, items, out_dir, config.workers, executor_factory, config.keep_dropped_text))
@@ -188,12 +186,16 @@ def _task_and_items(
         kept = layout.stage_folder("dedup", source.name)
         task = TokensTask(tuple(config.tokenizers), layout.root, layout.stage_dir("dedup"), kept.recorded_fingerprint)
         return task, _text_items(layout, source.name, stage)
-    task = {
+    return _stage_task(stage, config), _previous_items(layout, stage, source.name)
+
+
+def _stage_task(stage: str, config: CurateConfig) -> FileTask:
+    """The file task of extract, langid or quality under ``config`` (run alone or inside the pass)."""
+    return {
         "extract": lambda: ExtractTask(config.extract),
         "langid": lambda: LangidTask(config.langid_model, config.quality_config, config.langid_backend),
         "quality": lambda: QualityTask(config.quality_config, config.mask_pii),
     }[stage]()
-    return task, _previous_items(layout, stage, source.name)
 
 
 def _text_items(layout: DataLayout, source: str, stage: str) -> list[WorkItem]:

@@ -15,7 +15,7 @@ from pipelines.decontaminate.index import EvalIndex
 from pipelines.decontaminate.matcher import Matcher
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import WorkItem
-from pipelines.curate.documents import deduplicated_documents
+from pipelines.curate.documents import deduplicated_documents, kept_part
 from pipelines.storage.parquet_io import AtomicParquetWriter
 
 #: One opened index per process (a worker runs many parts against the same index).
@@ -41,8 +41,7 @@ class DecontamTask:
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         matcher = self._matcher()
         with AtomicParquetWriter(storage.join(self.decisions_dir, f"{item.part}.parquet"), DECISION_SCHEMA) as out:
-            kept_path = storage.join(self.kept_dir, item.source, f"{item.part}.parquet") if self.kept_dir else None
-            for table in deduplicated_documents(item.in_path, kept_path, self.config.batch_rows):
+            for table in deduplicated_documents(item.in_path, kept_part(self.kept_dir, item), self.config.batch_rows):
                 languages = table.column("language").to_pylist() if "language" in table.column_names else [None] * table.num_rows
                 matches = matcher.match(table.column("text").to_pylist(), languages)
                 kept, dropped, decisions = decide(table, matches, self.config.action, self.config.max_cut_fraction)

@@ -15,7 +15,6 @@ from pipelines.curate.curated import curated_parts, text_parts
 from pipelines.curate.one_pass import PASS_STAGES
 from pipelines.dedup.apply import CLUSTER_SIZE_COLUMN
 from pipelines.storage.layout import CURATE_STAGES, DataLayout
-from pipelines.storage.parquet_io import read_schema
 
 # view name -> glob under the data root
 VIEWS: dict[str, str] = {
@@ -128,13 +127,11 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
 def _documents_sql(layout: DataLayout) -> str:
     """The view ``documents``: every curated document with its text, signals and token counts (the
     tokens stage's narrow rows joined with the parts their text lies in)."""
-    parts = curated_parts(layout)
-    texts = text_parts(layout, parts)
-    shared = {"id", "source", "language", CLUSTER_SIZE_COLUMN} & {n for p in texts for n in read_schema(p).names}
-    files = ", ".join(storage.sql_literal(p) for p in texts)
+    files = ", ".join(storage.sql_literal(p) for p in text_parts(layout, curated_parts(layout)))
+    shared = ", ".join(f"'{c}'" for c in ("source", "language", CLUSTER_SIZE_COLUMN))  # the narrow rows carry these
     return (f"CREATE VIEW documents AS SELECT x.*, t.* EXCLUDE (id, text_part, filename) FROM curated_tokens AS t "
-            f"JOIN (SELECT * EXCLUDE ({', '.join(sorted(shared - {'id'}))}) FROM read_parquet([{files}], "
-            "union_by_name = true)) AS x USING (id)")
+            f"JOIN (SELECT COLUMNS(lambda c: c NOT IN ({shared})) FROM read_parquet([{files}], union_by_name = true)) AS x "
+            "USING (id)")
 
 
 def query(layout: DataLayout, sql: str) -> pa.Table:

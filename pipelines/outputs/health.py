@@ -17,9 +17,9 @@ from pipelines.curate.one_pass import (
     is_pass_stats,
     pass_stage_outcome,
 )
+from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import (
     StageOutcome,
-    collect_outcome,
     done_parts,
     merge_outcomes,
     part_stats,
@@ -41,15 +41,16 @@ def source_summaries(layout: DataLayout, stage: str) -> dict[str, StageOutcome]:
 
 
 def folder_outcome(stage: str, out_dir: str) -> StageOutcome:
-    """``stage``'s numbers over the done parts of one folder (its own, or the pass's)."""
-    parts = sorted(done_parts(out_dir))
-    if not parts or not _written_by_pass(out_dir):
-        return collect_outcome(stage, out_dir, parts)
+    """``stage``'s numbers over the done parts of one folder (its own, or the pass's), each part's stats read once."""
     outcome = StageOutcome(stage=stage, out_dir=out_dir, parts=[])
-    for part in parts:
-        one = pass_stage_outcome(part_stats(out_dir, part), stage, out_dir, StageFolder(out_dir).part(part))
-        outcome.parts.extend(one.parts)
-        outcome.add(one.docs_in, one.docs_out, one.dropped, one.errors)
+    for part in sorted(done_parts(out_dir)):
+        stats, path = part_stats(out_dir, part), StageFolder(out_dir).part(part)
+        if is_pass_stats(stats):
+            one = pass_stage_outcome(stats, stage, out_dir, path)
+            outcome.add(one.docs_in, one.docs_out, one.dropped, one.errors)
+        else:
+            outcome.add(stats["docs_in"], stats["docs_out"], stats["dropped"], ErrorLog.from_dict(stats["errors"]))
+        outcome.parts.append(path)
     return outcome
 
 

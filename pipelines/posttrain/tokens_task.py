@@ -19,7 +19,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from pipelines import storage
-from pipelines.curate.documents import deduplicated_documents
+from pipelines.curate.documents import deduplicated_documents, kept_part
 from pipelines.curate.run import stage_items
 from pipelines.posttrain.schema import to_openai
 from pipelines.posttrain.template_tokens import TemplateCounter
@@ -107,8 +107,7 @@ class ChatTokensTask:
         return f"posttrain-tokens-v3|{self.tokenizers}|{self.kept_fingerprint}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        kept_path = storage.join(self.kept_dir, item.source, f"{item.part}.parquet")
-        for table in deduplicated_documents(item.in_path, kept_path):
+        for table in deduplicated_documents(item.in_path, kept_part(self.kept_dir, item)):
             yield add_template_counts(table, self.tokenizers), empty_drops()
 
 

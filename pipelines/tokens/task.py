@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import storage
-from pipelines.curate.documents import deduplicated_documents
+from pipelines.curate.documents import deduplicated_documents, kept_part
 from pipelines.dedup.apply import CLUSTER_SIZE_COLUMN
 from pipelines.runtime.drops import empty_drops
 from pipelines.runtime.problems import ErrorLog
@@ -40,9 +40,8 @@ class TokensTask:
         return f"tokens-v2-narrow|{self.tokenizers}|{self.kept_fingerprint}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
-        kept_path = storage.join(self.kept_dir, item.source, f"{item.part}.parquet") if self.kept_dir else None
         text_part = storage.relative_to(item.in_path, self.root)
-        for table in deduplicated_documents(item.in_path, kept_path):
+        for table in deduplicated_documents(item.in_path, kept_part(self.kept_dir, item)):
             yield narrow(add_token_counts(table, list(self.tokenizers)), self.tokenizers, text_part), empty_drops()
 
 
