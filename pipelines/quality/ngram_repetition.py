@@ -9,64 +9,79 @@ Same definitions as Gopher (and datatrove's ``find_top_duplicate`` / ``find_all_
 Characters of an n-gram are the summed lengths of its words. n-grams are compared as word
 sequences (datatrove compares the words joined without a separator, so ``ab c`` equals ``a bc``).
 Each n-gram gets a dense id built from the (n-1)-gram id and the next word's id, so no string is
-ever joined; the left-to-right walk only runs from the first repeated n-gram on."""
+ever joined; one ``np.unique`` per n gives the ids, each id's first position and its count. The
+left-to-right walk visits only the positions whose n-gram occurred before (every other position
+is a first occurrence: the walk records it and moves on, which one ``set.update`` does at once)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+
+
+class _Grams(NamedTuple):
+    ids: np.ndarray  # the n-gram id at each position
+    first: np.ndarray  # per id: the position of its first occurrence
+    counts: np.ndarray  # per id: how often it occurs
 
 
 class NgramRepetition:
     """Repetition measures of one document's words; n-gram ids are built once per n and reused."""
 
     def __init__(self, words: list[str]):
-        vocabulary: dict[str, int] = {}
-        self._word_ids = np.array([vocabulary.setdefault(w, len(vocabulary)) for w in words], dtype=np.int64)
-        self._chars = np.concatenate(([0], np.cumsum([len(w) for w in words], dtype=np.int64)))
-        self._ids: dict[int, np.ndarray] = {1: self._word_ids}
+        first_position: dict[str, int] = {}
+        # a word's id is the position of its first occurrence: below len(words), as the pairing needs
+        self._word_ids = np.fromiter(map(first_position.setdefault, words, range(len(words))), np.int64, len(words))
+        self._chars = np.concatenate(([0], np.cumsum(np.fromiter(map(len, words), np.int64, len(words)))))
+        self._grams: dict[int, _Grams] = {}
 
-    def _ngram_ids(self, n: int) -> np.ndarray:
-        """Dense id of the n-gram starting at each position (empty when there are fewer than n words)."""
-        known = max(k for k in self._ids if k <= n)
-        ids = self._ids[known]
-        for k in range(known + 1, n + 1):
-            pairs = ids[:-1] * len(self._word_ids) + self._word_ids[k - 1 :]
-            ids = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
-            self._ids[k] = ids
-        return ids
+    def _ngrams(self, n: int) -> _Grams:
+        """Ids, first positions and counts of the n-grams (empty when there are fewer than n words)."""
+        if n in self._grams:
+            return self._grams[n]
+        if n == 1:
+            values = self._word_ids
+        else:
+            known = max((k for k in self._grams if k < n), default=1)
+            ids = self._word_ids if known == 1 else self._grams[known].ids
+            for k in range(known + 1, n):
+                ids = self._ngrams(k).ids
+            values = ids[:-1] * len(self._word_ids) + self._word_ids[n - 1 :]
+        _, first, ids, counts = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
+        self._grams[n] = _Grams(ids, first, counts)
+        return self._grams[n]
 
     def _gram_chars(self, n: int, starts: np.ndarray) -> np.ndarray:
         return self._chars[starts + n] - self._chars[starts]
 
     def top_ngram_chars(self, n: int) -> int:
         """Characters of the most frequent n-gram times its count; 0 without any n-gram."""
-        ids = self._ngram_ids(n)
-        if len(ids) == 0:
+        grams = self._ngrams(n)
+        if len(grams.ids) == 0:
             return 0
-        _, first, counts = np.unique(ids, return_index=True, return_counts=True)
-        best = first[counts == counts.max()].min()
-        return int(self._gram_chars(n, np.array([best]))[0]) * int(counts.max())
+        most = grams.counts.max()
+        best = grams.first[grams.counts == most].min()
+        return int(self._gram_chars(n, np.array([best]))[0]) * int(most)
 
     def duplicate_ngram_chars(self, n: int) -> int:
         """Characters of the duplicated n-grams, counted left to right, skipping n words after each."""
-        ids = self._ngram_ids(n)
-        if len(ids) == 0:
-            return 0
-        _, first = np.unique(ids, return_index=True)
-        repeats = np.flatnonzero(first[ids] != np.arange(len(ids)))
+        grams = self._ngrams(n)
+        repeats = np.flatnonzero(grams.first[grams.ids] != np.arange(len(grams.ids)))
         if len(repeats) == 0:
             return 0
-        start = int(repeats[0])
-        seen = set(ids[:start].tolist())
-        gram_ids = ids.tolist()
-        gram_chars = self._gram_chars(n, np.arange(len(ids))).tolist()
-        total, idx = 0, start
-        while idx < len(gram_ids):
-            gram = gram_ids[idx]
+        gram_ids = grams.ids.tolist()
+        seen: set[int] = set()
+        total = idx = 0
+        for position, gram_chars in zip(repeats.tolist(), self._gram_chars(n, repeats).tolist()):
+            if position < idx:  # jumped over
+                continue
+            seen.update(gram_ids[idx:position])  # first occurrences: recorded, one step each
+            gram = gram_ids[position]
             if gram in seen:
-                total += gram_chars[idx]
-                idx += n
+                total += gram_chars
+                idx = position + n
             else:
                 seen.add(gram)
-                idx += 1
+                idx = position + 1
         return total

@@ -39,8 +39,8 @@ from pipelines.langid.languages import is_spaced
 
 _PUNCTUATION = "".join(sorted(PUNCTUATION_SET))
 
-_BURMESE_BREAK = re.compile(
-    r"((?<!\u1039)[\u1000-\u1021](?![\u103a\u1039])"  # syllable-initial consonant
+_BURMESE_BREAK = re.compile(  # zero-width: a space goes before each match, no replacement template to expand
+    r"(?=(?<!\u1039)[\u1000-\u1021](?![\u103a\u1039])"  # syllable-initial consonant
     r"|[\u1023-\u1027\u1029\u102a\u103f\u104c-\u104f\u104a\u104b]"  # independent vowels, symbols, section marks
     r"|(?<![\u1040-\u1049])[\u1040-\u1049]"  # start of a Burmese digit run
     r"|(?<![A-Za-z0-9])[A-Za-z0-9])"  # start of a Latin word or number
@@ -79,17 +79,14 @@ def _icu_segmenter(locale: str) -> Callable[[str], list[str]]:
         utf16 = icu.UnicodeString(text)
         pieces = text if utf16.length() == len(text) else utf16
         breaker.setText(utf16)
-        tokens, start = [], breaker.first()
-        for end in breaker:
-            tokens.append(str(pieces[start:end]))
-            start = end
-        return tokens
+        bounds = [breaker.first(), *breaker]
+        return [str(pieces[start:end]) for start, end in zip(bounds, bounds[1:])]
 
     return segment
 
 
 def _burmese_syllables(text: str) -> list[str]:
-    return _BURMESE_BREAK.sub(r" \1", text).split()
+    return _BURMESE_BREAK.sub(" ", text).split()
 
 
 @lru_cache(maxsize=None)
