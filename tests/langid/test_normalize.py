@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
 
 from eval.realdata import REALDATA as SHARED_REALDATA
 from pipelines.langid.normalize import (
+    _zawgyi_detector,
     normalize_text,
     zawgyi_converter,
+    zawgyi_llr_probability,
     zawgyi_probability,
 )
 
@@ -53,6 +56,20 @@ def test_unicode_burmese_and_other_scripts_are_left_alone():
     for text in ("နေပြည်တော် ဇူလိုင် ၂၆", "ภาษาไทย", "plain ASCII"):
         assert normalize_text(text) == (text, False)
     assert zawgyi_probability("plain ASCII") == 0.0
+
+
+def test_zawgyi_probability_is_the_detectors_own_float():
+    """The numpy loop gives myanmartools' exact probability (-inf as 0.0) on strings of every
+    character the model knows (the Extended blocks and spaces, where its lookup is irregular, included),
+    foreign ones, Zawgyi and Unicode Burmese, and the empty string."""
+    detector = _zawgyi_detector()
+    points = [*range(0x1000, 0x10A0), *range(0xAA60, 0xAA80), *range(0xA9E0, 0xAA00), *range(0x2000, 0x200C)]
+    alphabet = [chr(p) for p in points] + list("ab ,.\n") + ["\U0001f600", "\uffff", "\U000116d0"]
+    rng = random.Random(15)
+    texts = ["", "plain ASCII", "ေနျပည္ေတာ္ ဇူလုိင္ ၂၆", "နေပြည်တော် ဇူလိုင် ၂၆" * 40]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) for _ in range(3000)]
+    for text in texts:
+        assert zawgyi_llr_probability(text) == max(detector.get_zawgyi_probability(text), 0.0), text
 
 
 @pytest.mark.integration
