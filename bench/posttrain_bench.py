@@ -13,8 +13,8 @@ OpenAI-layout JSON-lines file. Both paths read that file and use the same tokeni
 The corpus is cut into files of ``--chunk`` conversations (at most one copy of the sample, so no
 file repeats a text that seamix's batches would identify once) and the two paths run on each file in
 turn (alternating which goes first), ``--repeats`` times, so both see the same load on a shared
-machine; the times are summed per path. Prints conversations/s of both and the ratio seamix / bare loop, on the same input and per
-conversation tokenized (seamix counts only the conversations its checks keep).
+machine; the times are summed per path. Prints conversations/s of both, their CPU seconds, and the ratio seamix / bare loop,
+on the same input and per conversation tokenized (seamix counts only the conversations its checks keep).
 
     python bench/posttrain_bench.py --copies 20 --tokenizer qwen3
 """
@@ -116,6 +116,7 @@ def main() -> None:
         run_bare(chunks[0], reference)
         runs = {"seamix": lambda path: run_seamix(path, args.tokenizer, identifier), "bare": lambda path: run_bare(path, reference)}
         seconds = {"seamix": 0.0, "bare": 0.0}
+        cpu = {"seamix": 0.0, "bare": 0.0}
         counts = {"seamix": 0, "bare": 0}
         turn = 0
         for _ in range(args.repeats):
@@ -123,9 +124,10 @@ def main() -> None:
                 order = ("seamix", "bare") if turn % 2 == 0 else ("bare", "seamix")
                 turn += 1
                 for name in order:
-                    start = time.perf_counter()
+                    start, cpu_start = time.perf_counter(), time.process_time()
                     counts[name] += runs[name](path)
                     seconds[name] += time.perf_counter() - start
+                    cpu[name] += time.process_time() - cpu_start
     lines = len(records) * args.copies * args.repeats
     print(f"{lines:,} conversations ({args.repeats} passes over {args.copies} x the post-training sample), "
           f"tokenizer {args.tokenizer}")
@@ -133,6 +135,8 @@ def main() -> None:
           f"({counts['seamix']:,} kept and counted)")
     print(f"bare json.loads + apply_chat_template:        {seconds['bare']:.2f} s, {lines / seconds['bare']:,.0f} conv/s "
           f"({counts['bare']:,} rendered)")
+    print(f"CPU seconds (process_time, all threads): seamix {cpu['seamix']:.2f} s, bare loop {cpu['bare']:.2f} s, "
+          f"ratio {cpu['bare'] / cpu['seamix']:.2f}x")
     print(f"ratio seamix / bare loop: {seconds['bare'] / seconds['seamix']:.2f}x on the same input; "
           f"{(counts['seamix'] / seconds['seamix']) / (counts['bare'] / seconds['bare']):.2f}x per conversation tokenized "
           "(the checks drop the planted defects before counting; the bare loop tokenizes all it can render)")

@@ -15,6 +15,7 @@ other) and the named special tokens of the config (bos_token, eos_token, ... and
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -200,8 +201,11 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 class _ChatSandbox(ImmutableSandboxedEnvironment):
     """Jinja's ImmutableSandboxedEnvironment with the same verdicts, computed once per (type, name)
-    for the _PLAIN_TYPES, and ``message.role`` on a plain dict read as the item directly (the
-    base class first raises and catches AttributeError there)."""
+    for the _PLAIN_TYPES, ``message.role`` on a plain dict read as the item directly (the
+    base class first raises and catches AttributeError there), and a built-in method of a
+    _PLAIN_TYPES value (``content.strip``, ``message.get``) called directly: the sandbox's
+    is_safe_callable and the context's pass-argument lookup are both no-ops for those (mutating
+    methods never get this far: getattr refuses them)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,6 +228,13 @@ class _ChatSandbox(ImmutableSandboxedEnvironment):
             except (TypeError, LookupError):
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
+        if type(__obj) is types.BuiltinMethodType and type(__obj.__self__) in _PLAIN_TYPES:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 def _environment() -> ImmutableSandboxedEnvironment:

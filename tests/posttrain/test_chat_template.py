@@ -256,6 +256,24 @@ def test_sandbox_gives_jinjas_verdicts():
                 assert _outcome(ours, obj, name) == _outcome(jinjas, obj, name), (obj, name)
 
 
+def test_sandbox_calls_render_as_jinjas():
+    """Built-in methods called directly (in and outside loops and blocks, with keyword arguments)
+    render what Jinja's ImmutableSandboxedEnvironment renders; mutating calls still fail, format still sandboxed."""
+    source = ("{% set ns = namespace(n=0) %}{{ ' A b '.strip().lower() }}{{ m.get('role', 'x') }}{{ m.items()|list|length }}"
+              "{% for w in 'a,b,c'.split(',') %}{% set v = w.upper() %}{{ v }}{{ w.center(3, '*') }}"
+              "{% set ns.n = ns.n + loop.index %}{{ loop.cycle('x', 'y') }}{% endfor %}{{ ns.n }}"
+              "{{ 'x'.replace('x', 'yy', 1) }}{{ [3, 1].index(1) }}{{ (1, 2).count(2) }}{{ 'p'.startswith(('p', 'q')) }}")
+    ours, jinjas = chat_template._environment(), ImmutableSandboxedEnvironment(extensions=["jinja2.ext.loopcontrols"])
+    jinjas.globals["namespace"] = chat_template._TemplateNamespace
+    variables = {"m": {"role": "user", "content": "hi"}}
+    assert ours.from_string(source).render(**variables) == jinjas.from_string(source).render(**variables)
+    for unsafe in ("{{ m.update(role='x') }}", "{{ [1].append(2) }}"):
+        with pytest.raises(jinja2.exceptions.SecurityError):
+            ours.from_string(unsafe).render(**variables)
+    leak = "{{ '{0.__class__}{0}'.format(m) }}"  # the sandbox's formatter leaves the unsafe field empty
+    assert ours.from_string(leak).render(**variables) == jinjas.from_string(leak).render(**variables) == str(variables["m"])
+
+
 @pytest.mark.parametrize("source", ["{{ messages.append(1) }}", "{{ messages[0].update(role='x') }}",
                                     "{{ ''.__class__.__mro__ }}", "{{ messages.__class__.__init__.__globals__ }}"])
 def test_templates_cannot_mutate_or_reach_internals(tmp_path, source):
