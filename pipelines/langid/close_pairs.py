@@ -7,19 +7,28 @@ margin the words decide; below it, the model's own Malay/Indonesian log-odds are
 (lid.176 leans Indonesian: it calls 82% of NTREX-128 Malay documents Indonesian, so its odds count
 half), and the sign of the total decides.
 
+Each distinct word counts once: a word a text repeats (*undang-undang*, a name, the topic) says no more
+about the standard than one occurrence, and repeated words of a long paragraph in one register outvoted
+the few that tell the two apart.
+
 Data: the Malay (``ms``) and Indonesian (``id``) word-frequency lists of the ``wordfreq`` package
 (https://github.com/rspeer/wordfreq, code Apache-2.0, data CC BY-SA 4.0), built from Wikipedia,
-OpenSubtitles and OSCAR web text, and the project's curated lexicon of Malaysian/Indonesian spelling
-and word pairs (pipelines/langid/ms_id_lexicon.py), which sets a floor on the evidence of the words it
-lists and corrects the lists where they disagree with it. Words whose frequencies differ by less than
-MIN_WORD_WEIGHT (function words both standards use: *dan*, *ini*, *tidak*) carry no evidence: their
-small ratios reflect the corpora, not the language, and in a long paragraph they outvoted the few
-words that do tell the two apart. No evaluation text (NTREX-128, lingua, NusaX) was used to build it.
-Scoring a text is two regex splits and one dict lookup per word.
+OpenSubtitles and OSCAR web text; word counts of Malaysian and Indonesian news and Indonesian treebank
+sentences (``data/ms_id_news_words.json``, pipelines/langid/build_ms_id_words.py, data/NOTICE.md),
+which balance the lists' register (subtitles against formal text): a word seen at least
+MIN_CORPUS_COUNT times there weighs the mean of its list ratio and its news ratio; and the project's
+curated lexicon of Malaysian/Indonesian spelling and word pairs (pipelines/langid/ms_id_lexicon.py),
+whose weight replaces the measured one (0 for words both standards use, only in other proportions).
+Words whose ratio stays below MIN_WORD_WEIGHT (function words both standards use: *dan*, *ini*,
+*tidak*) carry no evidence: their small ratios reflect the corpora, not the language. No evaluation
+text (NTREX-128, lingua, NusaX, the held-out Malaysian texts of eval/malay_heldout.py) was used to
+build it. Scoring a text is two regex splits and one dict lookup per distinct word.
 """
 
 from __future__ import annotations
 
+import importlib.resources
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -47,6 +56,10 @@ MODEL_WEIGHT = 0.5
 MIN_WORD_WEIGHT = 1.0
 #: Characters of a text that are scored.
 MAX_CHARS = 2000
+#: Occurrences (both sides together) a word needs in the news counts before they weigh in.
+MIN_CORPUS_COUNT = 5
+#: Add-alpha smoothing of the news counts.
+CORPUS_ALPHA = 0.5
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -56,6 +69,11 @@ def words(text: str) -> tuple[str, ...]:
     """Lowercased letter runs of the first MAX_CHARS characters of ``text`` (cached for the last
     texts: the regional check reads the same words, pipelines/langid/regional.py)."""
     return tuple(_WORD.findall(text[:MAX_CHARS].lower()))
+
+
+def distinct_words(text: str) -> tuple[str, ...]:
+    """The distinct words of ``words(text)``, in order of first occurrence."""
+    return tuple(dict.fromkeys(words(text)))
 
 
 class MalayIndonesianClassifier:
@@ -74,12 +92,12 @@ class MalayIndonesianClassifier:
         self.prior = prior
 
     def log_likelihood_ratio(self, text: str) -> float:
-        """Prior plus the summed word (and hyphenated-word) weights of ``text`` (first MAX_CHARS
-        characters, lowercased); positive means Malay, negative Indonesian, 0 when no word is known."""
-        llr = self.prior + sum(map(self.weights.get, words(text), repeat(0.0)))
+        """Prior plus the summed weights of the distinct words (and hyphenated words) of ``text`` (first
+        MAX_CHARS characters, lowercased); positive means Malay, negative Indonesian, 0 when no word is known."""
+        llr = self.prior + sum(map(self.weights.get, distinct_words(text), repeat(0.0)))
         if "-" in text:
             lowered = text[:MAX_CHARS].lower()
-            llr += sum(weight * lowered.count(compound) for compound, weight in self.compounds.items())
+            llr += sum(weight for compound, weight in self.compounds.items() if compound in lowered)
         return llr
 
     def decide(self, text: str, model_log_odds: float = 0.0) -> str | None:
@@ -114,25 +132,43 @@ def weights_from_frequencies(
     return weights
 
 
+def with_corpus(weights: Mapping[str, float], counts: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
+    """``weights`` with each word seen at least MIN_CORPUS_COUNT times in ``counts`` (``{MALAY: {word:
+    n}, INDONESIAN: {...}}``) set to the mean of its weight and its add-CORPUS_ALPHA smoothed log ratio
+    between the two sides, clipped to ``[-WORD_CAP, WORD_CAP]``."""
+    malay, indonesian = counts[MALAY], counts[INDONESIAN]
+    vocabulary = len(malay.keys() | indonesian.keys())
+    size_ms = sum(malay.values()) + CORPUS_ALPHA * vocabulary
+    size_id = sum(indonesian.values()) + CORPUS_ALPHA * vocabulary
+    combined = dict(weights)
+    for word, weight in weights.items():
+        n_ms, n_id = malay.get(word, 0), indonesian.get(word, 0)
+        if n_ms + n_id >= MIN_CORPUS_COUNT:
+            ratio = math.log((n_ms + CORPUS_ALPHA) / size_ms) - math.log((n_id + CORPUS_ALPHA) / size_id)
+            combined[word] = (weight + max(-WORD_CAP, min(WORD_CAP, ratio))) / 2
+    return combined
+
+
 @lru_cache(maxsize=1)
 def malay_indonesian() -> MalayIndonesianClassifier:
-    """The default classifier, built once per process from wordfreq's ``ms`` and ``id`` lists."""
+    """The default classifier, built once per process from wordfreq's ``ms`` and ``id`` lists, the
+    shipped news counts and the curated lexicon."""
     try:
         from wordfreq import get_frequency_dict
     except ImportError as error:
         raise ImportError("the Malay/Indonesian second stage needs the `wordfreq` package (pip install wordfreq)") from error
     weights = weights_from_frequencies(get_frequency_dict("ms"), get_frequency_dict("id"))
     # wordfreq keeps words with a letter, digits or apostrophes; only purely alphabetic ones can match _WORD
-    weights = {word: w for word, w in weights.items() if _WORD.fullmatch(word) and abs(w) >= MIN_WORD_WEIGHT}
+    weights = {word: w for word, w in weights.items() if _WORD.fullmatch(word)}
+    path = importlib.resources.files("pipelines.langid").joinpath("data/ms_id_news_words.json")
+    weights = with_corpus(weights, json.loads(path.read_text("utf-8")))
+    weights = {word: w for word, w in weights.items() if abs(w) >= MIN_WORD_WEIGHT}
     compounds = {}
     for word, curated in lexicon().items():
-        if _WORD.fullmatch(word):
-            weights[word] = with_lexicon(weights.get(word, 0.0), curated)
-        else:
+        if not _WORD.fullmatch(word):
             compounds[word] = curated
+        elif curated:
+            weights[word] = curated
+        else:
+            weights.pop(word, None)  # both standards use it: no evidence
     return MalayIndonesianClassifier(weights, compounds=compounds)
-
-
-def with_lexicon(measured: float, curated: float) -> float:
-    """The curated weight, or the measured one when it points the same way and is stronger."""
-    return measured if measured * curated > 0 and abs(measured) > abs(curated) else curated

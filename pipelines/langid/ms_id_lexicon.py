@@ -6,7 +6,11 @@ word-choice pairs (kerajaan/pemerintah, syarikat/perusahaan, pelaburan/investasi
 names, and the informal Indonesian particles (nggak, banget). No evaluation text was read to write
 it. Each entry is the evidence (nats) one occurrence carries: positive is Malay, negative Indonesian.
 STRONG words are not used in the other standard; MEDIUM ones are rare there or mean something else;
-WEAK ones merely lean. Hyphenated reduplications are matched whole (``mana-mana``).
+WEAK ones merely lean; SHARED ones (weight 0) are standard in both and differ only in how often a
+register uses them (*kepada*, *daripada*, *ialah*, *undang-undang* in Indonesian law as in Malaysian news;
+*pasal*, Indonesian law's "article" and colloquial Malay's "because"), or are the two countries' names.
+The weight replaces what the frequency lists measure. Hyphenated reduplications are matched whole
+(``mana-mana``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,11 @@ from __future__ import annotations
 STRONG = 2.5
 MEDIUM = 1.5
 WEAK = 1.0
+SHARED = 0.0
+
+_SHARED = (
+    "kepada bagi daripada ialah rakyat undang supaya berlaku keadaan menurut sekurang pasal malaysia indonesia"
+)
 
 _MALAYSIAN = {
     STRONG: (
@@ -84,9 +93,9 @@ _INDONESIAN = {
 
 
 def lexicon() -> dict[str, float]:
-    """Word -> evidence in nats (positive Malay, negative Indonesian); a word listed on both sides is an error."""
+    """Word -> evidence in nats (positive Malay, negative Indonesian, 0 shared); a word listed twice is an error."""
     weights: dict[str, float] = {}
-    for sign, table in ((1.0, _MALAYSIAN), (-1.0, _INDONESIAN)):
+    for sign, table in ((1.0, _MALAYSIAN), (-1.0, _INDONESIAN), (1.0, {SHARED: _SHARED})):
         for weight, words in table.items():
             for word in words.split():
                 if word in weights:

@@ -16,10 +16,11 @@ gets a sum of per-word log-likelihood ratios against the target (naive Bayes ove
   with ``P_fil`` from ``wordfreq``: a word the language uses and Tagalog does not counts for it, a
   Tagalog word it lacks counts ``log(1 - LAMBDA)`` against it, a word neither knows is skipped.
 
-The best language wins when its sum clears MARGIN and MIN_PER_WORD per word, so that a long
-Indonesian article quoting a Javanese phrase stays Indonesian. A second test catches languages no
-list covers: a text of at least COVERAGE_MIN_WORDS words of which fewer than COVERAGE_MIN are in the
-target's or English's ``wordfreq`` list is not that target (``other``).
+Each distinct word of a text counts once (*undang-undang*, Indonesian law's "law", is no Ngaju text
+for its Ngaju-looking *undang* twice). The best language wins when its sum clears MARGIN and
+MIN_PER_WORD per distinct word, so that a long Indonesian article quoting a Javanese phrase stays
+Indonesian. A second test catches languages no list covers: a text of at least COVERAGE_MIN_WORDS
+words of which fewer than COVERAGE_MIN are in the target's or English's ``wordfreq`` list is not that target (``other``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from pipelines.langid.close_pairs import words as words_of
+from pipelines.langid.close_pairs import distinct_words
 from pipelines.langid.regional_lexicon import PHILIPPINE
 
 INDONESIAN, MALAY, FILIPINO, ENGLISH, VIETNAMESE = "ind_Latn", "zsm_Latn", "fil_Latn", "eng_Latn", "vie_Latn"
@@ -96,14 +97,14 @@ class RegionalLanguages:
     def scores(self, text: str, target: str) -> dict[str, float]:
         """Summed evidence (nats) for each regional language of ``target``'s group against ``target``."""
         group = self.groups[target]
-        total, _ = group.evidence(words_of(text))
+        total, _ = group.evidence(distinct_words(text))
         return dict(zip(group.languages, total.tolist()))
 
     def decide(self, text: str, target: str) -> str | None:
         """The regional language ``text`` is written in instead of ``target``, ``"other"`` when too few
         of its words are ``target``'s (or English), or None when it reads as ``target``."""
         group = self.groups.get(target)
-        words = words_of(text) if group is not None else ()
+        words = distinct_words(text) if group is not None else ()
         if not words or (not group.languages and len(words) < COVERAGE_MIN_WORDS):
             return None  # nothing to decide: no coverage test and no regional language to score
         total, known = group.evidence(words)
