@@ -16,7 +16,7 @@ from pipelines.langid.close_pairs import (
     MalayIndonesianClassifier,
     malay_indonesian,
     weights_from_frequencies,
-    with_lexicon,
+    with_corpus,
 )
 from pipelines.langid.identify import LanguageIdentifier, pair_log_odds
 from pipelines.langid.ms_id_lexicon import lexicon
@@ -88,15 +88,29 @@ def test_weights_are_smoothed_and_capped():
 
 
 def test_words_above_the_margin_overrule_the_backend_and_below_it_add_to_it():
-    classifier = MalayIndonesianClassifier({"kerana": 2.0, "karena": -2.0}, margin=3.0)
+    classifier = MalayIndonesianClassifier({"kerana": 2.0, "kerajaan": 2.0, "karena": -2.0, "pemerintah": -2.0}, margin=3.0)
     strong_indonesian_odds = -10.0
-    assert classifier.decide("Kerana, kerana!", strong_indonesian_odds) == MALAY  # 4 nats clear the margin
-    assert classifier.decide("karena karena", 10.0) == INDONESIAN
+    assert classifier.decide("Kerana, kerajaan!", strong_indonesian_odds) == MALAY  # 4 nats clear the margin
+    assert classifier.decide("karena pemerintah", 10.0) == INDONESIAN
     assert classifier.decide("kerana", strong_indonesian_odds) == INDONESIAN  # 2 - 0.5 * 10 < 0
     assert classifier.decide("kerana", -3.0) == MALAY  # 2 - 0.5 * 3 > 0
     assert classifier.decide("kerana") == MALAY  # no odds: the words' sign
     assert classifier.decide("kerana karena") is None
     assert MalayIndonesianClassifier({"kerana": 2.0}, margin=3.0, prior=-2.0).decide("kerana") is None
+
+
+def test_a_repeated_word_counts_once():
+    classifier = MalayIndonesianClassifier({"kerana": 2.0, "karena": -2.0}, margin=3.0)
+    assert classifier.log_likelihood_ratio("kerana kerana kerana") == classifier.log_likelihood_ratio("kerana")
+    assert classifier.decide("Kerana, kerana!", -10.0) == INDONESIAN  # 2 nats, below the margin: the odds weigh in
+
+
+def test_corpus_counts_average_with_the_lists_where_seen_often_enough():
+    counts = {MALAY: {"kerana": 90, "dan": 50, "jarang": 2}, INDONESIAN: {"kerana": 10, "dan": 50, "lain": 80, "jarang": 1}}  # equal totals
+    combined = with_corpus({"kerana": 0.4, "dan": 1.0, "jarang": 2.0}, counts)
+    assert combined["kerana"] > 0.4  # the counts say more for Malay than the lists did
+    assert abs(combined["dan"] - 0.5) < 0.1  # equal counts: the mean of the list's 1.0 and about 0
+    assert combined["jarang"] == 2.0  # seen 3 times only: the lists' weight stays
 
 
 def test_pair_log_odds_from_the_backend_ranking():
@@ -136,13 +150,15 @@ def test_malaysian_vocabulary_decides_malay_even_among_words_both_standards_shar
     assert classifier.decide(sentence) == MALAY
 
 
-def test_curated_lexicon_floors_and_corrects_the_frequency_lists():
-    assert with_lexicon(0.3, 2.5) == 2.5  # the lexicon sets a floor
-    assert with_lexicon(2.4, 1.0) == 2.4  # the lists may say more in the same direction
-    assert with_lexicon(0.4, -1.5) == -1.5  # and are overruled when they point the other way
+def test_curated_lexicon_replaces_the_measured_weights(classifier: MalayIndonesianClassifier):
     weights = lexicon()
     assert weights["bahagian"] > 0 > weights["bagian"] and weights["kewajipan"] > 0 > weights["kewajiban"]
     assert set(lexicon()) & {"mana-mana", "kanak-kanak"}  # hyphenated words are scored whole
+    for word, weight in weights.items():
+        if weight and word in classifier.weights:
+            assert classifier.weights[word] == weight, word
+        if not weight:  # used by both standards, in different amounts: no evidence
+            assert word not in classifier.weights, word
 
 
 def test_function_words_both_standards_use_carry_no_evidence(classifier: MalayIndonesianClassifier):
@@ -151,11 +167,12 @@ def test_function_words_both_standards_use_carry_no_evidence(classifier: MalayIn
     assert classifier.log_likelihood_ratio("dan ini tidak yang untuk " * 20) == 0.0
 
 
-def test_every_curated_word_outweighs_lid176s_usual_lean_in_generated_text(classifier: MalayIndonesianClassifier):
-    """Generated text: each curated form twice among function words that carry no evidence, against the
-    odds lid.176 typically gives a Malay text (Indonesian 0.9, Malay 0.1)."""
-    lean = math.log(0.1 / 0.9)
+def test_every_curated_word_outweighs_a_lean_against_it_in_generated_text(classifier: MalayIndonesianClassifier):
+    """Generated text: each curated form among function words that carry no evidence decides its side
+    against backend odds pointing the other way at its own weight (half of which counts)."""
     for word, weight in lexicon().items():
-        text = f"dan ini {word} tidak yang untuk {word} dan ini"
+        if not weight:
+            continue
+        text = f"dan ini {word} tidak yang untuk dan ini"
         expected = MALAY if weight > 0 else INDONESIAN
-        assert classifier.decide(text, lean if weight > 0 else -lean) == expected, word
+        assert classifier.decide(text, -weight * 0.9) == expected, word
