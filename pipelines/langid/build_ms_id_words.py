@@ -27,9 +27,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipelines.langid.close_pairs import _WORD
+from pipelines.langid.close_pairs import _WORD, INDONESIAN, MALAY
 
-MALAY, INDONESIAN = "zsm_Latn", "ind_Latn"
 OUTPUT = Path(__file__).with_name("data") / "ms_id_news_words.json"
 #: Sites of Malaysian outlets without a ``.my`` domain.
 MALAYSIAN_SITES = ("astroawani.com", "harakahdaily.net")

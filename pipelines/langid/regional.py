@@ -20,7 +20,7 @@ Each distinct word of a text counts once (*undang-undang*, Indonesian law's "law
 for its Ngaju-looking *undang* twice). The best language wins when its sum clears MARGIN and
 MIN_PER_WORD per distinct word, so that a long Indonesian article quoting a Javanese phrase stays
 Indonesian. A second test catches languages no list covers: a text of at least COVERAGE_MIN_WORDS
-words of which fewer than COVERAGE_MIN are in the target's or English's ``wordfreq`` list is not that target (``other``).
+distinct words of which fewer than COVERAGE_MIN are in the target's or English's ``wordfreq`` list is not that target (``other``).
 """
 
 from __future__ import annotations

@@ -42,12 +42,9 @@ class NgramRepetition:
             return self._grams[n]
         if n == 1:
             values = self._word_ids
-        else:
-            known = max((k for k in self._grams if k < n), default=1)
-            ids = self._word_ids if known == 1 else self._grams[known].ids
-            for k in range(known + 1, n):
-                ids = self._ngrams(k).ids
-            values = ids[:-1] * len(self._word_ids) + self._word_ids[n - 1 :]
+        else:  # pair each (n-1)-gram id with the next word's id (both below the word count)
+            previous = self._word_ids if n == 2 else self._ngrams(n - 1).ids
+            values = previous[:-1] * len(self._word_ids) + self._word_ids[n - 1 :]
         _, first, ids, counts = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
         self._grams[n] = _Grams(ids, first, counts)
         return self._grams[n]
