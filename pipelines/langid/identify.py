@@ -21,6 +21,7 @@ from pipelines.langid.close_pairs import (
     MalayIndonesianClassifier,
     malay_indonesian,
 )
+from pipelines.langid.han_varieties import han_variety
 from pipelines.langid.languages import BY_CODE, OTHER, REGIONAL, lookup, regional
 from pipelines.langid.normalize import normalize_text
 from pipelines.langid.regional import (
@@ -39,6 +40,8 @@ _MIN_K = 3
 _HAN_SCRIPTS = {"Hani", "Hans", "Hant"}
 #: Language of a text whose script is not its label's: ``und_`` + the script (``und_Tavt``).
 UNDETERMINED = "und_{script}"
+#: The Chinese target (written Mandarin), checked for other Han-script varieties.
+CHINESE = "cmn_Hani"
 #: heliport's one label for Malay and Indonesian; undecided, it is Indonesian, the larger web language.
 _HELIPORT_MALAY = "msa"
 
@@ -64,7 +67,7 @@ def label_code(label: str) -> str:
     """Canonical code of a model label (``__label__ms``, GlotLID's ``__label__zsm_Latn``, heliport's
     ``msa``), a regional language's code (``jv`` -> ``jav_Latn``), else the raw label. A GlotLID
     ``lang_Script`` label outside the registry's aliases maps through its language when the script
-    matches (``yue_Hant`` -> ``cmn_Hani``; ``tam_Latn`` stays itself). Cached: a model has few labels."""
+    matches (``zho_Hant`` -> ``cmn_Hani``, ``yue_Hant`` -> ``yue_Hani``; ``tam_Latn`` stays itself). Cached: a model has few labels."""
     raw = label.removeprefix("__label__")
     if raw == _HELIPORT_MALAY:
         return INDONESIAN
@@ -72,7 +75,7 @@ def label_code(label: str) -> str:
     if code is not None:
         return code
     language, _, script = raw.partition("_")
-    code = lookup(language) if script else None
+    code = (lookup(language) or regional(language)) if script else None
     if code is not None and _same_script(script, code.partition("_")[2]):
         return code
     return raw
@@ -151,8 +154,8 @@ def pair_log_odds(ranked: tuple[tuple[str, float], ...]) -> float:
 def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguages | None) -> Prediction:
     """``prediction`` with its script, and its language replaced when the text is Myanmar script with
     another Myanmar-script language's letters (whatever the model said), when the script is not the
-    label's, or when Indonesian/Malay/Filipino text reads as a regional language (or as none of the
-    target's words)."""
+    label's, when Chinese text is written Cantonese, Wu or Han-Nom (han_varieties.py), or when
+    Indonesian/Malay/Filipino text reads as a regional language (or as none of the target's words)."""
     script = dominant_script(line)
     language = prediction.language
     myanmar = myanmar_language(line) if script == "Mymr" else None
@@ -163,6 +166,8 @@ def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguage
             language = OTHER  # no letter at all: no language
         elif not _same_script(script, language.partition("_")[2]):
             language = UNDETERMINED.format(script=script)
+        elif language == CHINESE:
+            language = han_variety(line) or language
         elif regional_stage is not None and language in TARGET_LISTS:
             decided = regional_stage.decide(line, language)
             language = decided if decided is not None else language

@@ -25,7 +25,7 @@ class Language:
 
 LANGUAGES: tuple[Language, ...] = (
     Language("eng_Latn", "English", "EN", "en", True, ("eng",)),
-    Language("cmn_Hani", "Chinese", "ZH", "zh", False, ("zho", "cmn", "zho_Hans", "zho_Hant", "cmn_Hans", "cmn_Hant", "zh-cn", "zh-tw", "wuu", "yue")),
+    Language("cmn_Hani", "Chinese", "ZH", "zh", False, ("zho", "cmn", "zho_Hans", "zho_Hant", "cmn_Hans", "cmn_Hant", "zh-cn", "zh-tw")),
     Language("ind_Latn", "Indonesian", "ID", "id", True, ("ind", "in")),
     Language("zsm_Latn", "Malay", "MS", "ms", True, ("msa", "zsm", "may", "msa_Latn")),
     Language("fil_Latn", "Tagalog/Filipino", "TL", "tl", True, ("fil", "tgl", "tgl_Latn")),
@@ -56,6 +56,8 @@ REGIONAL: dict[str, tuple[str, ...]] = {
     "war_Latn": ("war",), "ilo_Latn": ("ilo",), "bcl_Latn": ("bcl",), "pam_Latn": ("pam",),
     "pag_Latn": ("pag",), "tet_Latn": ("tet",), "shn_Mymr": ("shn",), "mnw_Mymr": ("mnw",),
     "ksw_Mymr": ("ksw",), "pwo_Mymr": ("pwo",), "kvq_Mymr": ("kvq",), "blt_Tavt": ("blt",),
+    # Han-script varieties that FineWeb-2 keeps apart from cmn_Hani (the mix's Chinese): han_varieties.py
+    "yue_Hani": ("yue",), "wuu_Hani": ("wuu",), "hak_Hani": ("hak",), "nan_Hani": ("nan",), "lzh_Hani": ("lzh",),
 }
 _REGIONAL_ALIASES = {alias: code for code, aliases in REGIONAL.items() for alias in (code.lower(), *aliases)}
 

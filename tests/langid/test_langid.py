@@ -114,7 +114,10 @@ class _FakeGlotLID:
         ("__label__fil_Latn", "fil_Latn"),
         ("__label__cmn_Hani", "cmn_Hani"),
         ("__label__zho_Hans", "cmn_Hani"),
-        ("__label__yue_Hant", "cmn_Hani"),
+        ("__label__zho_Hant", "cmn_Hani"),
+        ("__label__yue_Hant", "yue_Hani"),  # Cantonese is not the mix's Chinese (FineWeb-2's cmn_Hani)
+        ("__label__yue", "yue_Hani"),
+        ("__label__wuu", "wuu_Hani"),
         ("__label__mya_Mymr", "mya_Mymr"),
         ("__label__khm_Khmr", "khm_Khmr"),
         ("__label__lao_Laoo", "lao_Laoo"),
@@ -137,11 +140,13 @@ def test_glotlid_labels_map_to_canonical_codes(label: str, code: str):
 
 
 def test_glotlid_style_model_predicts_canonical_codes(monkeypatch: pytest.MonkeyPatch):
-    fake = _FakeGlotLID(["__label__yue_Hant", "__label__jpn_Jpan", "__label__kor_Hang"], [0.9, 0.05, 0.02])
+    fake = _FakeGlotLID(["__label__zho_Hant", "__label__jpn_Jpan", "__label__kor_Hang"], [0.9, 0.05, 0.02])
     monkeypatch.setattr("pipelines.langid.backends._load_model", lambda path: fake)
     (prediction,) = LanguageIdentifier("glotlid.bin").predict(["香港"])
     assert prediction.language == "cmn_Hani" and prediction.script == "Hani"
     assert prediction.top == (("cmn_Hani", 0.9), ("jpn_Jpan", 0.05), ("kor_Hang", 0.02))
+    fake.labels = ["__label__yue_Hant", "__label__cmn_Hani", "__label__jpn_Jpan"]
+    assert LanguageIdentifier("glotlid.bin").predict(["香港"])[0].language == "yue_Hani"
     fake.labels = ["__label__jav_Latn", "__label__ind_Latn", "__label__zsm_Latn"]
     (prediction,) = LanguageIdentifier("glotlid.bin").predict(["Kula badhe tindak dhateng peken."])
     assert prediction.language == "jav_Latn" and prediction.score == 0.9  # a regional language keeps its name
