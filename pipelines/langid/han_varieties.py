@@ -22,8 +22,6 @@ MARKER_SHARE of its Han characters, so a Mandarin article quoting one Cantonese 
 
 from __future__ import annotations
 
-import re
-
 import regex
 
 CANTONESE, WU, UNDETERMINED_HAN = "yue_Hani", "wuu_Hani", "und_Hani"
@@ -46,7 +44,7 @@ _HAN = regex.compile(r"\p{Han}")
 _RARE_HAN = regex.compile(r"[\U00020000-\U0003FFFF]")
 #: Any marker or rare character (single characters as one class): most Chinese text has none and is
 #: decided by one search.
-_ANY = re.compile("[{}\U00020000-\U0003FFFF]|{}".format(
+_ANY = regex.compile("[{}\U00020000-\U0003FFFF]|{}".format(
     "".join(w for words in MARKERS.values() for w in words if len(w) == 1),
     "|".join(w for words in MARKERS.values() for w in words if len(w) > 1)))
 
