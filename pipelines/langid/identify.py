@@ -2,8 +2,9 @@
 pipelines/langid/backends.py), the Malay vs Indonesian second stage (pipelines/langid/close_pairs.py),
 then the checks that keep other languages out of the eleven: the document's dominant script must be
 its label's script (pipelines/langid/scripts.py), Myanmar-script text with Shan, Mon or Karen letters
-is not Burmese, and Indonesian, Malay or Filipino text that reads as a regional language is that
-language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""
+is not Burmese, Chinese text written in Cantonese, Wu or Han-Nom is not Chinese
+(pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
+language is that language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""
 
 from __future__ import annotations
 
