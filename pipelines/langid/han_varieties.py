@@ -38,27 +38,30 @@ MARKER_SHARE = 0.01
 RARE_SHARE = 0.05
 RARE_MIN = 3
 
-_MARKER_PATTERNS = {variety: regex.compile("|".join(sorted(words, key=len, reverse=True)))
-                    for variety, words in MARKERS.items()}
+_VARIETY = {word: variety for variety, words in MARKERS.items() for word in words}
 _HAN = regex.compile(r"\p{Han}")
-_RARE_HAN = regex.compile(r"[\U00020000-\U0003FFFF]")
-#: Any marker or rare character (single characters as one class): most Chinese text has none and is
-#: decided by one search.
-_ANY = regex.compile("[{}\U00020000-\U0003FFFF]|{}".format(
-    "".join(w for words in MARKERS.values() for w in words if len(w) == 1),
-    "|".join(w for words in MARKERS.values() for w in words if len(w) > 1)))
+#: Every marker (single characters as one class) or rare Han character: one scan finds them all, and
+#: most Chinese text has none.
+_FOUND = regex.compile("[{}\U00020000-\U0003FFFF]|{}".format(
+    "".join(word for word in _VARIETY if len(word) == 1), "|".join(word for word in _VARIETY if len(word) > 1)))
 
 
 def han_variety(text: str) -> str | None:
     """``yue_Hani``, ``wuu_Hani`` or ``und_Hani`` for Han text written in another variety than Mandarin
     (see the module docstring), None when it reads as Chinese."""
-    if _ANY.search(text) is None:
+    found = _FOUND.findall(text)
+    if not found:
         return None
     han = len(_HAN.findall(text))
-    rare = len(_RARE_HAN.findall(text))
+    counts = dict.fromkeys(MARKERS, 0)
+    rare = 0
+    for match in found:
+        if match in _VARIETY:
+            counts[_VARIETY[match]] += 1
+        else:
+            rare += 1
     if rare >= RARE_MIN and rare >= RARE_SHARE * han:
         return UNDETERMINED_HAN
-    counts = {variety: len(pattern.findall(text)) for variety, pattern in _MARKER_PATTERNS.items()}
     variety, count = max(counts.items(), key=lambda item: item[1])
     if count >= MARKER_MIN and count >= MARKER_SHARE * han:
         return variety
