@@ -55,9 +55,9 @@ class DocumentEncoder:
         """BOS/EOS tokens added to every document."""
         return len(self.prefix) + len(self.suffix)
 
-    @property
+    @cached_property
     def vocab_size(self) -> int:
-        """Vocabulary size including added tokens."""
+        """Vocabulary size including added tokens (2 ms for Gemma 3's 262,145: asked once)."""
         return self.tokenizer.get_vocab_size(with_added_tokens=True)
 
     @cached_property
