@@ -9,9 +9,8 @@ from functools import cached_property
 import numpy as np
 
 from pipelines.export.config import ExportSettings
-from pipelines.storage.checksums import FAST_CHECKSUM, file_digest
 from pipelines.storage.parquet_io import parquet_file
-from pipelines.tokens.registry import load_tokenizer, resolve_tokenizer
+from pipelines.tokens.registry import load_tokenizer, tokenizer_digest
 
 #: Documents tokenized per call of ``encode_batch_fast`` (one Parquet batch).
 BATCH_ROWS = 1024
@@ -60,11 +59,11 @@ class DocumentEncoder:
         """Vocabulary size including added tokens (2 ms for Gemma 3's 262,145: asked once)."""
         return self.tokenizer.get_vocab_size(with_added_tokens=True)
 
-    @cached_property
+    @property
     def digest(self) -> str:
-        """xxh3-128 of the tokenizer.json used (an input's identity, like the done markers' checksums:
-        a quarter of SHA-256's time on a 33 MB tokenizer.json)."""
-        return str(file_digest(resolve_tokenizer(self.name))[FAST_CHECKSUM])
+        """xxh3-128 of the tokenizer.json bytes the tokenizer was loaded from (an input's identity, like
+        the done markers' checksums: a quarter of SHA-256's time on a 33 MB tokenizer.json)."""
+        return tokenizer_digest(self.name)
 
     def encode(self, texts: list[str]) -> tuple[list[np.ndarray], list[int]]:
         """Per text: ``prefix + ids + suffix`` as int32 (vocabularies stay below 2**31, megatron.token_dtype)

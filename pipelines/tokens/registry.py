@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import xxhash
 from tokenizers import Tokenizer
 
 from pipelines.storage import cache_dir
@@ -145,10 +146,22 @@ def _copy_into_cache(found: Path, cached: Path) -> None:
     os.replace(tmp, cached)
 
 
-@lru_cache(maxsize=None)
 def load_tokenizer(name: str) -> Tokenizer:
     """Load (once per process) the tokenizer that resolve_tokenizer() finds for ``name``."""
-    return Tokenizer.from_file(str(resolve_tokenizer(name)))
+    return _loaded(name)[0]
+
+
+def tokenizer_digest(name: str) -> str:
+    """xxh3-128 (hex) of the ``tokenizer.json`` bytes that load_tokenizer(``name``) was built from."""
+    return _loaded(name)[1]
+
+
+@lru_cache(maxsize=None)
+def _loaded(name: str) -> tuple[Tokenizer, str]:
+    """The tokenizer and the digest of the very bytes it was parsed from (read once: a file replaced
+    after loading cannot lend its identity to the tokenizer in memory)."""
+    data = resolve_tokenizer(name).read_bytes()
+    return Tokenizer.from_buffer(data), xxhash.xxh3_128(data).hexdigest()
 
 
 def _check(path: Path, builtin: BuiltinTokenizer | None) -> None:

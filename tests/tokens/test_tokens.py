@@ -7,12 +7,14 @@ import shutil
 import pyarrow as pa
 import pytest
 
+from pipelines.storage.checksums import FAST_CHECKSUM, file_digest
 from pipelines.tokens.counts import add_token_counts, count_tokens
 from pipelines.tokens.registry import (
     BUILTIN,
     TokenizerNotFoundError,
     load_tokenizer,
     resolve_tokenizer,
+    tokenizer_digest,
 )
 
 TEXTS = [
@@ -79,3 +81,16 @@ def test_unknown_name_lists_what_was_tried(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(TokenizerNotFoundError, match="local path .*cache .*Hub no-such/model"):
         resolve_tokenizer("no-such/model")
+
+
+def test_the_digest_is_of_the_bytes_the_tokenizer_was_loaded_from(tmp_path, monkeypatch):
+    folder = tmp_path / "my-tokenizer"
+    folder.mkdir()
+    shutil.copyfile(resolve_tokenizer("qwen3"), folder / "tokenizer.json")
+    name = str(folder / "tokenizer.json")
+    monkeypatch.setenv("SEAMIX_CACHE", str(tmp_path / "cache"))
+    digest = tokenizer_digest(name)
+    assert digest == file_digest(name)[FAST_CHECKSUM]
+    assert load_tokenizer(name).encode("hello").ids == load_tokenizer("qwen3").encode("hello").ids
+    (folder / "tokenizer.json").write_text("{}")  # replaced after loading: the loaded one keeps its identity
+    assert tokenizer_digest(name) == digest
