@@ -33,7 +33,6 @@ import argparse
 import multiprocessing
 import os
 import resource
-import struct
 import tempfile
 import time
 from collections.abc import Callable

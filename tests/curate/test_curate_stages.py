@@ -3,16 +3,14 @@ fully dropped parts, PII masking, keeping dropped documents aside, the same outp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
-
-import dataclasses
 
 import pyarrow.parquet as pq
 import pytest
 
 from pipelines.curate.config import CurateConfig
-from pipelines.curate.one_pass import PASS_STAGES
 from pipelines.curate.run import curate_stages, run_curate_stage
 from pipelines.dedup.apply import KEPT_COLUMNS
 from pipelines.outputs.catalog import query, refresh_catalog
