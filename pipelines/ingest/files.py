@@ -112,7 +112,7 @@ def file_key(source: SourceConfig, path: str) -> str:
     """Short stable name of ``path`` within ``source`` for ids: the file stem (no format or
     compression suffix), prefixed by its sub-folders when the source names a folder or glob, so
     that ``th/part-0.jsonl`` and ``ms/part-0.jsonl`` get different keys."""
-    fs, target = fsspec.core.url_to_fs(path)
+    _, target = fsspec.core.url_to_fs(path)
     relative = posixpath.basename(target)
     for entry in source.paths:
         _, root = fsspec.core.url_to_fs(entry)
