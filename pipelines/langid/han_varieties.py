@@ -1,6 +1,7 @@
 """Han-script text that is not Chinese as the mix means it (FineWeb-2's ``cmn_Hani``, written Mandarin):
-Cantonese, Wu, Hakka and Min Nan by characters of their own, Classical Chinese by its particles without Mandarin's,
-Han-Nom Vietnamese and other non-Mandarin writing by its share of rare Han characters.
+Cantonese, Wu, Hakka and Min Nan by characters of their own, Classical Chinese by its particles
+without Mandarin's function words, Han-Nom Vietnamese and other non-Mandarin writing by its share
+of rare Han characters.
 
 Language-ID models read written Cantonese, Hakka, Wu and Han-Nom as Chinese (lid.176 gives
 Cantonese declarations ``zh`` at 0.97), because most of their characters are Mandarin's. What
@@ -24,9 +25,10 @@ tells them apart are a few frequent function words that standard written Mandari
   (none in 279,000 characters of NTREX, lingua and Lu Xun; a few in names): ``und_Hani``.
 
 Characters that Mandarin also writes are left out of the lists even where a variety uses them more
-(係 of 關係, 嘞 of 好嘞, 咩, 俾, 勿 of 请勿, 伊 of 伊朗): the check must not take Mandarin text away
-from the Chinese rows. A text is a variety when its markers number at least MARKER_MIN and
-MARKER_SHARE of its Han characters, so a Mandarin article quoting one Cantonese phrase stays Chinese.
+(嘞 of 好嘞, 咩, 俾, 勿 of 请勿, 伊 of 伊朗, 点解 of 焦点解决; 係 counts only outside Mandarin's words):
+the check must not take Mandarin text away from the Chinese rows. A text is a variety when its
+markers number at least MARKER_MIN and MARKER_SHARE of its Han characters, so a Mandarin article
+quoting one Cantonese phrase stays Chinese.
 """
 
 from __future__ import annotations
@@ -71,8 +73,8 @@ _FOUND = regex.compile("[{}\u3400-\u4DBF\U00020000-\U0003FFFF]|{}|{}|{}".format(
 
 
 def han_variety(text: str) -> str | None:
-    """``yue_Hani``, ``wuu_Hani``, ``hak_Hani``, ``nan_Hani``, ``lzh_Hani`` or ``und_Hani`` for Han text written in another variety
-    than Mandarin (see the module docstring), None when it reads as Chinese."""
+    """``yue_Hani``, ``wuu_Hani``, ``hak_Hani``, ``nan_Hani``, ``lzh_Hani`` or ``und_Hani`` for Han text
+    written in another variety than Mandarin (see the module docstring), None when it reads as Chinese."""
     found = _FOUND.findall(text)
     if not found:
         return None

@@ -3,8 +3,8 @@ pipelines/langid/backends.py), the Malay vs Indonesian second stage (pipelines/l
 then the checks that keep other languages out of the eleven: the document's dominant script must be
 its label's script (pipelines/langid/scripts.py; Han text without kana is not Japanese, so the model's
 Japanese probability is taken out of its ranking), Myanmar-script text with Shan, Mon or Karen letters
-is not Burmese, Chinese text written in Cantonese, Wu or Han-Nom is not Chinese
-(pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
+is not Burmese, Chinese text written in Cantonese, Wu, Hakka, Min Nan, Classical Chinese or Han-Nom
+is not Chinese (pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
 language is that language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def pair_log_odds(ranked: tuple[tuple[str, float], ...]) -> float:
 def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguages | None) -> Prediction:
     """``prediction`` with its script, and its language replaced when the text is Myanmar script with
     another Myanmar-script language's letters (whatever the model said), when the script is not the
-    label's, when Chinese text is written Cantonese, Wu or Han-Nom (han_varieties.py), or when
+    label's, when Chinese text is written in another Han variety (han_varieties.py), or when
     Indonesian/Malay/Filipino text reads as a regional language (or as none of the target's words)."""
     script = dominant_script(line)
     language = prediction.language
