@@ -7,6 +7,8 @@ import contextlib
 import sys
 from pathlib import Path
 
+import duckdb
+
 from pipelines.config_check import check_run_configs, validate_file
 from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
@@ -273,7 +275,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _sql(args: argparse.Namespace) -> int:
-    print(format_table(query(_layout(args), args.query)))
+    try:
+        table = query(_layout(args), args.query)
+    except duckdb.Error as exc:  # the user's SQL: DuckDB's own message names the table or column
+        print(f"seamix sql: error: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(table))
     return 0
 
 

@@ -22,6 +22,8 @@ from pipelines.storage import open_input
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+#: The UTF-8 byte order mark some editors write at the start of a file.
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class CompressedDataError(Exception):
@@ -45,14 +47,27 @@ def iter_lines(path: str) -> Iterator[bytes]:
         yield from _split(_decompressed_chunks(f))
 
 
+def head(path: str) -> bytes:
+    """The first decompressed chunk of ``path`` (b"" for an empty file), enough to tell its layout:
+    a cut or corrupt stream after it is left to the reader of the whole file."""
+    if path.lower().endswith((".bz2", ".lz4", ".xz")):
+        with open_input(path, compression="infer") as f:
+            return f.read(_CHUNK)
+    with open_input(path) as f:
+        return next(_decompressed_chunks(f), b"")
+
+
 def json_lines(path: str, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` of every line of a JSON-lines file that holds a JSON object (text
-    documents and conversations alike). Blank lines are skipped; bad lines (malformed JSON, not an
-    object) are logged as ``line N`` and skipped, invalid UTF-8 is logged, then replaced; a cut or
-    corrupt compressed stream keeps every complete line before the damage and logs where it stopped."""
+    documents and conversations alike). A UTF-8 byte order mark before the first line is dropped;
+    blank lines are skipped; bad lines (malformed JSON, not an object) are logged as ``line N`` and
+    skipped, invalid UTF-8 is logged, then replaced; a cut or corrupt compressed stream keeps every
+    complete line before the damage and logs where it stopped."""
     line_no = 0
     try:
         for line_no, raw in enumerate(iter_lines(path), start=1):
+            if line_no == 1:
+                raw = raw.removeprefix(UTF8_BOM)
             record = _json_object(raw, path, line_no, errors)
             if record is not None:
                 yield line_no, record

@@ -7,7 +7,6 @@ and skipped; the rest of the file is kept."""
 
 from __future__ import annotations
 
-import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.ingest.files import file_key, strip_compression
-from pipelines.ingest.lines import json_lines
+from pipelines.ingest.lines import UTF8_BOM, CompressedDataError, head, json_lines
 from pipelines.posttrain.formats import file_layout
 from pipelines.posttrain.layouts import Layout, LayoutError
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
@@ -84,14 +83,14 @@ class _RowBuilder:
 
 
 def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
-    """``(where, number, record)`` of a JSON-lines file (read as the text sources' are), or of a JSON
-    array file (first byte ``[``)."""
+    """``(where, number, record)`` of a JSON-lines file (read as the text sources' are: a cut
+    compressed file keeps its lines before the cut), or of a JSON array file (first byte ``[``)."""
     try:
-        with open_input(path, compression="infer") as f:
-            stream = io.BufferedReader(f, buffer_size=1 << 16)
-            is_array = _starts_with_bracket(stream)
-            data = stream.read() if is_array else None
-    except (OSError, EOFError, zlib.error) as exc:
+        is_array = head(path).removeprefix(UTF8_BOM).lstrip()[:1] == b"["
+        if is_array:
+            with open_input(path, compression="infer") as f:
+                data = f.read()
+    except (OSError, EOFError, zlib.error, CompressedDataError) as exc:
         errors.add(path, "file", f"could not read the file: {exc}")
         return
     if is_array:
@@ -101,14 +100,9 @@ def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]
         yield f"line {line_no}", line_no, record
 
 
-def _starts_with_bracket(stream: io.BufferedReader) -> bool:
-    """True when the first non-whitespace byte of the buffered head is ``[``."""
-    return stream.peek(4096).lstrip()[:1] == b"["
-
-
 def _json_array(data: bytes, path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
     try:
-        items = json.loads(data.decode("utf-8", errors="replace"))
+        items = json.loads(data.decode("utf-8-sig", errors="replace"))
     except json.JSONDecodeError as exc:
         errors.add(path, f"line {exc.lineno}", f"malformed JSON array ({exc.msg} at column {exc.colno}), file skipped")
         return

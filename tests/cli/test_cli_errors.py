@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -96,3 +97,11 @@ def test_bugs_still_raise(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "run_curate_stage", broken)
     with pytest.raises(KeyError, match="a bug"):
         cli.main(["curate", "--sources", SOURCES, "--data-root", str(tmp_path)])
+
+
+def test_sql_errors_are_one_message_naming_what_is_missing(tmp_path, capsys):
+    err = user_error(capsys, ["sql", "--data-root", str(tmp_path / "none"), "SELECT 1"])
+    assert "seamix sql: error:" in err and "seamix.duckdb" in err and "does not exist" in err
+    duckdb.connect(str(tmp_path / "seamix.duckdb")).close()  # an empty catalog
+    err = user_error(capsys, ["sql", "--data-root", str(tmp_path), "SELECT * FROM no_such_view"])
+    assert "no_such_view does not exist" in err

@@ -101,3 +101,10 @@ def test_sea_lion_pile_shares_the_streaming_reader(tmp_path: Path) -> None:
     source = SourceConfig(name="p", kind="sea-lion-pile", paths=(str(path),))
     rows = sum(b.num_rows for b in read_documents(source, str(path), errors))
     assert rows == complete == 49 and errors.samples[0].where == "line 50"
+
+
+def test_a_byte_order_mark_before_the_first_line_is_no_error(tmp_path: Path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"text": "first"}\n{"text": "second \xef\xbb\xbf kept as text"}\n')
+    texts, errors = _read(path)
+    assert texts == ["first", "second \ufeff kept as text"] and errors.errors == 0

@@ -56,6 +56,27 @@ def test_truncated_gzip_keeps_the_rows_before_the_damage(tmp_path):
     assert errors.errors == 1 and "truncated/corrupt" in errors.samples[0].message
 
 
+def test_a_cut_gzip_smaller_than_one_read_keeps_its_complete_lines(tmp_path):
+    # the whole file inflates to less than the 64 KiB the layout is told from: that read meets the cut
+    records = [{"messages": [{"role": "user", "content": f"question {i} {i * 7919 % 104729}"},
+                             {"role": "assistant", "content": f"answer {i * 104729 % 7919} to {i}"}]} for i in range(150)]
+    path = _write_lines(tmp_path / "small.jsonl.gz", records)
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) * 2 // 3])
+    rows, errors = _read(path)
+    assert 0 < len(rows) < 150 and rows[0]["messages"][0]["content"] == "question 0 0"
+    assert errors.errors == 1 and "truncated/corrupt" in errors.samples[0].message
+
+
+def test_a_byte_order_mark_before_the_first_line_or_array_is_dropped(tmp_path):
+    lines = tmp_path / "bom.jsonl"
+    lines.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\n" + json.dumps(GOOD).encode() + b"\n")
+    array = tmp_path / "bom.json"
+    array.write_bytes(b"\xef\xbb\xbf" + json.dumps([GOOD, GOOD]).encode())
+    for path in (lines, array):
+        rows, errors = _read(path)
+        assert len(rows) == 2 and errors.errors == 0, errors.samples
+
+
 def test_layout_is_detected_per_file_and_format_overrides(tmp_path):
     alpaca = _write_lines(tmp_path / "alpaca.jsonl", [{"instruction": "Say hi", "input": "to Ana", "output": "Hi Ana!", "lang": "en"}])
     rows, _ = _read(alpaca)
