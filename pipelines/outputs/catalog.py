@@ -106,8 +106,9 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
                 )
                 created.append(name)
         con.execute("DROP VIEW IF EXISTS documents")
-        if "curated_tokens" in created:
-            con.execute(_documents_sql(layout))
+        parts = text_parts(layout, curated_parts(layout)) if "curated_tokens" in created else []
+        if parts:  # none when curation kept no document
+            con.execute(_documents_sql(parts))
             created.append("documents")
         stats = layout.path(STAGE_STATS_GLOB)
         con.execute("DROP VIEW IF EXISTS problems")
@@ -124,10 +125,10 @@ def refresh_catalog(layout: DataLayout) -> list[str]:
     return created
 
 
-def _documents_sql(layout: DataLayout) -> str:
+def _documents_sql(parts: list[str]) -> str:
     """The view ``documents``: every curated document with its text, signals and token counts (the
-    tokens stage's narrow rows joined with the parts their text lies in)."""
-    files = ", ".join(storage.sql_literal(p) for p in text_parts(layout, curated_parts(layout)))
+    tokens stage's narrow rows joined with ``parts``, the parts their text lies in)."""
+    files = ", ".join(storage.sql_literal(p) for p in parts)
     shared = ", ".join(f"'{c}'" for c in ("source", "language", CLUSTER_SIZE_COLUMN))  # the narrow rows carry these
     return (f"CREATE VIEW documents AS SELECT x.*, t.* EXCLUDE (id, text_part, filename) FROM curated_tokens AS t "
             f"JOIN (SELECT COLUMNS(lambda c: c NOT IN ({shared})) FROM read_parquet([{files}], union_by_name = true)) AS x "

@@ -60,6 +60,8 @@ def test_empty_and_fully_dropped_parts_keep_their_schema_through_every_stage(tmp
     for stage in written:
         for part in sorted((Path(DataLayout.at(tmp_path / "data").stage_dir(stage)) / "t").glob("part-*.parquet")):
             assert expected.get(stage, {"id", "text", "source"}) <= set(pq.read_schema(part).names), (stage, part.name)
+    created = refresh_catalog(DataLayout.at(tmp_path / "data"))  # no document kept: no `documents` view, no error
+    assert "curated_tokens" in created and "documents" not in created and "problems" in created
 
 
 def test_the_pass_writes_what_the_stages_write_one_by_one(tmp_path):
