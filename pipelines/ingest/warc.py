@@ -102,8 +102,9 @@ def response_fields(data: bytes) -> dict[str, object] | None:
 
 
 def _complete_records(path: str, record_type: WarcRecordType, errors: ErrorLog) -> Iterator[_Record]:
-    """Records of ``record_type`` known to be complete. Junk between gzip members or records is
-    reported (offset, length) and skipped; other damage is one error, then stop."""
+    """Records of ``record_type`` known to be complete. Junk between gzip members or records, and a
+    corrupt gzip member, are reported (offset, length) and skipped; other damage (a cut end) is one
+    error, then stop."""
     start = 0
     while start is not None:
         start = yield from _records_from(path, start, record_type, errors)

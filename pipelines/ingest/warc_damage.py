@@ -3,8 +3,9 @@
 Checked from a given byte offset (the start of the last record read) to the end of the file:
 gzip files member by member with zlib, uncompressed files record by record via Content-Length.
 Other compressions (zstd, lz4) are left to the parser's own errors. Junk between gzip members or
-records is not the end: the scan looks for the next gzip member that inflates to a ``WARC/`` header
-(or the next ``WARC/1.`` header line in a plain file) and says where reading can go on.
+records, and a corrupt member (a WARC.gz holds one member per record), is not the end: the scan
+looks for the next gzip member that inflates to a ``WARC/`` header (or the next ``WARC/1.`` header
+line in a plain file) and says where reading can go on; only the damaged member's record is lost.
 """
 
 from __future__ import annotations
@@ -73,7 +74,11 @@ def _gzip_damage(f: BinaryIO, pos: int, size: int) -> Damage | None:
             try:
                 inflater.decompress(chunk)
             except zlib.error as exc:
-                return Damage(pos, f"gzip: member starting at byte offset {pos} is corrupt ({exc})")
+                resume = _next_gzip_record(f, pos + 1)
+                if resume is None:
+                    return Damage(pos, f"gzip: member starting at byte offset {pos} is corrupt ({exc})")
+                return Damage(pos, f"gzip: member starting at byte offset {pos} is corrupt ({exc}); skipped it "
+                              f"({resume - pos} bytes), reading on at the next gzip member (byte offset {resume})", resume)
             read_from += len(chunk)
         pos = read_from - len(inflater.unused_data)
     return None
