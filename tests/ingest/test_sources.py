@@ -177,15 +177,18 @@ def test_truncated_warc_gzip_keeps_records_before_damage(tmp_path: Path) -> None
     assert "truncated/corrupt" in problem.message
 
 
-def test_corrupt_gzip_member_in_the_middle_stops_with_one_error(tmp_path: Path) -> None:
+def test_corrupt_gzip_member_in_the_middle_loses_its_record_only(tmp_path: Path) -> None:
     path = tmp_path / "bad.warc.gz"
     offsets = write_warc_gz(path, [warc_record(n) for n in range(4)])
     data = bytearray(path.read_bytes())
     data[offsets[2] + 15 : offsets[2] + 40] = b"\xff" * 25
     path.write_bytes(bytes(data))
     table, errors = read_all(SourceConfig(name="cc", kind="warc", paths=(str(path),)), path)
-    assert table.num_rows == 2
-    assert [p.where for p in error_samples(errors)] == [f"byte offset {offsets[2]}"]
+    assert table.column("url").to_pylist() == [f"http://example.com/{n}" for n in (0, 1, 3)]
+    [problem] = error_samples(errors)
+    assert problem.where == f"byte offset {offsets[2]}"
+    assert f"member starting at byte offset {offsets[2]} is corrupt" in problem.message
+    assert f"next gzip member (byte offset {offsets[3]})" in problem.message
 
 
 def test_truncated_uncompressed_warc_reports_the_cut_record(tmp_path: Path) -> None:
