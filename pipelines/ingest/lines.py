@@ -57,6 +57,22 @@ def head(path: str) -> bytes:
         return next(_decompressed_chunks(f), b"")
 
 
+def decompressed(path: str) -> tuple[bytes, str | None]:
+    """Every byte of ``path`` the decompressor can deliver, and why it stopped early (None when the
+    file is whole): for files read whole (JSON arrays), so that a cut keeps what comes before it."""
+    chunks: list[bytes] = []
+    try:
+        if path.lower().endswith((".bz2", ".lz4", ".xz")):
+            with open_input(path, compression="infer") as f:
+                chunks.extend(iter(lambda: f.read(_CHUNK), b""))
+        else:
+            with open_input(path) as f:
+                chunks.extend(_decompressed_chunks(f))
+    except (CompressedDataError, EOFError, zlib.error) as exc:
+        return b"".join(chunks), str(exc)
+    return b"".join(chunks), None
+
+
 def json_lines(path: str, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` of every line of a JSON-lines file that holds a JSON object (text
     documents and conversations alike). A UTF-8 byte order mark before the first line is dropped;

@@ -3,11 +3,13 @@
 The layout is chosen once per file (pipelines.posttrain.formats.file_layout). Bad records
 (malformed JSON, fields the layout needs missing or ill-typed) are logged in the ErrorLog as
 ``line N`` (JSON lines, 1-based), ``item N`` (JSON arrays, 0-based) or ``row N`` (Parquet, 0-based)
-and skipped; the rest of the file is kept."""
+and skipped; the rest of the file is kept. A cut compressed file, or a cut or malformed JSON array,
+keeps every record before the fault."""
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterator
 
@@ -15,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.ingest.files import file_key, strip_compression
-from pipelines.ingest.lines import UTF8_BOM, CompressedDataError, head, json_lines
+from pipelines.ingest.lines import UTF8_BOM, CompressedDataError, decompressed, head, json_lines
 from pipelines.posttrain.formats import file_layout
 from pipelines.posttrain.layouts import Layout, LayoutError
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
@@ -87,30 +89,61 @@ def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]
     compressed file keeps its lines before the cut), or of a JSON array file (first byte ``[``)."""
     try:
         is_array = head(path).removeprefix(UTF8_BOM).lstrip()[:1] == b"["
-        if is_array:
-            with open_input(path, compression="infer") as f:
-                data = f.read()
+        data, damage = decompressed(path) if is_array else (b"", None)
     except (OSError, EOFError, zlib.error, CompressedDataError) as exc:
         errors.add(path, "file", f"could not read the file: {exc}")
         return
     if is_array:
-        yield from _json_array(data, path, errors)
+        yield from _json_array(data, damage, path, errors)
         return
     for line_no, record in json_lines(path, errors):
         yield f"line {line_no}", line_no, record
 
 
-def _json_array(data: bytes, path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
+def _json_array(data: bytes, damage: str | None, path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
+    """The objects of a JSON array, item by item: a malformed or cut array keeps the items before the
+    fault and logs it once (``damage``: why the decompressor stopped early, if it did)."""
     try:
-        items = json.loads(data.decode("utf-8-sig", errors="replace"))
-    except json.JSONDecodeError as exc:
-        errors.add(path, f"line {exc.lineno}", f"malformed JSON array ({exc.msg} at column {exc.colno}), file skipped")
-        return
-    for index, item in enumerate(items):
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        errors.add(path, "file", f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
+        text = data.decode("utf-8-sig", errors="replace")
+    decoder = json.JSONDecoder()
+    pos, index = _skip_space(text, text.index("[") + 1), 0
+    while pos < len(text) and text[pos] != "]":
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            fault = f"cut: {damage}" if damage else f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+            errors.add(path, f"item {index}", f"malformed JSON array ({fault}); kept the {index} items before it")
+            return
         if isinstance(item, dict):
             yield f"item {index}", index, item
         else:
             errors.add(path, f"item {index}", f"expected a JSON object, got {type(item).__name__}; item skipped")
+        index += 1
+        pos = _skip_space(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_space(text, pos + 1)
+        elif pos < len(text) and text[pos] != "]":
+            errors.add(path, f"item {index}", f"malformed JSON array (expected ',' or ']' at character {pos}); "
+                       f"kept the {index} items before it")
+            return
+    if pos >= len(text):
+        fault = f"cut: {damage}" if damage else "no closing ']'"
+        errors.add(path, f"item {index}", f"the JSON array ends after {index} items ({fault}); kept them")
+    elif damage:
+        errors.add(path, "file", f"truncated/corrupt compressed data after the JSON array's end ({damage})")
+    elif _skip_space(text, pos + 1) < len(text):
+        errors.add(path, f"item {index}", "data after the JSON array's closing ']' ignored")
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """The first position at or after ``pos`` that is not JSON whitespace."""
+    return _JSON_SPACE.match(text, pos).end()
 
 
 def _parquet_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:

@@ -107,6 +107,28 @@ def test_json_array_and_parquet_files(tmp_path):
     assert [p.where for p in errors.samples] == ["row 1"]
 
 
+@pytest.mark.parametrize("name", ["cut.json", "cut.json.gz"])
+def test_a_cut_json_array_keeps_the_items_before_the_cut(tmp_path, name):
+    items = [{"prompt": f"question {i}", "response": f"answer {i} " + "x" * (i % 50)} for i in range(400)]
+    raw = json.dumps(items, indent=1).encode()
+    raw = raw[: len(raw) // 2] if name == "cut.json" else gzip.compress(raw)[: len(gzip.compress(raw)) // 2]
+    path = tmp_path / name
+    path.write_bytes(raw)
+    rows, errors = _read(path)
+    assert 0 < len(rows) < 400 and [r["messages"][0]["content"] for r in rows[:2]] == ["question 0", "question 1"]
+    [problem] = errors.samples
+    assert problem.where == f"item {len(rows)}" and f"kept the {len(rows)} items before it" in problem.message
+
+
+def test_a_malformed_json_array_keeps_the_items_before_the_fault(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('[{"prompt": "p1", "response": "r1"}, {"prompt": "p2", "response": "r2"}, {"prompt": oops}, '
+                    '{"prompt": "p4", "response": "r4"}]')
+    rows, errors = _read(path)
+    assert [r["messages"][0]["content"] for r in rows] == ["p1", "p2"]
+    assert [p.where for p in errors.samples] == ["item 2"] and "malformed JSON array" in errors.samples[0].message
+
+
 def test_sharegpt_function_calls_and_observations(tmp_path):
     record = {"tools": json.dumps([{"name": "f", "parameters": {"type": "object"}}]), "conversations": [
         {"from": "human", "value": "q"},
