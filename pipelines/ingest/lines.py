@@ -10,6 +10,7 @@ frames are read one after the other. Other compressions (``.bz2``, ``.lz4``) go 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -77,8 +78,9 @@ def json_lines(path: str, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` of every line of a JSON-lines file that holds a JSON object (text
     documents and conversations alike). A UTF-8 byte order mark before the first line is dropped;
     blank lines are skipped; bad lines (malformed JSON, not an object) are logged as ``line N`` and
-    skipped, invalid UTF-8 is logged, then replaced; a cut or corrupt compressed stream keeps every
-    complete line before the damage and logs where it stopped."""
+    skipped, invalid UTF-8 (and a lone UTF-16 surrogate escape, which UTF-8 cannot hold) is logged,
+    then replaced; a cut or corrupt compressed stream keeps every complete line before the damage
+    and logs where it stopped."""
     line_no = 0
     try:
         for line_no, raw in enumerate(iter_lines(path), start=1):
@@ -112,7 +114,36 @@ def _json_object(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict 
     if not isinstance(record, dict):
         errors.add(path, f"line {line_no}", f"expected a JSON object, got {type(record).__name__}, line skipped")
         return None
+    if SURROGATE_ESCAPE.search(raw):
+        record, replaced = without_lone_surrogates(record)
+        if replaced:
+            errors.add(path, f"line {line_no}", f"{replaced} lone UTF-16 surrogate escape(s) (\\ud800-\\udfff) "
+                       "replaced by U+FFFD", kind="invalid_unicode")
     return record
+
+
+#: A JSON escape of a UTF-16 surrogate: pairs decode to one character, a lone one stays a surrogate
+#: that UTF-8 (and so Arrow) cannot encode.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: object) -> tuple[object, int]:
+    """``value`` (parsed JSON) with every lone surrogate in its strings and keys replaced by U+FFFD,
+    and how many were replaced."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        items = [without_lone_surrogates(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        out, total = {}, 0
+        for key, item in value.items():
+            (key, n_key), (item, n_item) = without_lone_surrogates(key), without_lone_surrogates(item)
+            out[key] = item
+            total += n_key + n_item
+        return out, total
+    return value, 0
 
 
 def _split(chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -17,7 +17,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.ingest.files import file_key, strip_compression
-from pipelines.ingest.lines import UTF8_BOM, CompressedDataError, decompressed, head, json_lines
+from pipelines.ingest.lines import (
+    SURROGATE_ESCAPE,
+    UTF8_BOM,
+    CompressedDataError,
+    decompressed,
+    head,
+    json_lines,
+    without_lone_surrogates,
+)
 from pipelines.posttrain.formats import file_layout
 from pipelines.posttrain.layouts import Layout, LayoutError
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
@@ -29,7 +37,7 @@ from pipelines.storage import open_input
 def read_conversations(source: ChatSource, path: str, errors: ErrorLog, batch_size: int = 1000) -> Iterator[pa.Table]:
     """Stream one file of ``source`` as CONVERSATION_SCHEMA tables of at most ``batch_size`` rows.
     Ids are ``<source>/<record id>``, else ``<source>/<file key>:<line or row>``."""
-    builder = _RowBuilder(source, path, batch_size)
+    builder = _RowBuilder(source, path, batch_size, errors)
     records = _parquet_records(path, errors) if strip_compression(path.lower()).endswith(".parquet") else _json_records(path, errors)
     layout: Layout | None = None
     for where, number, record in records:
@@ -44,7 +52,7 @@ def read_conversations(source: ChatSource, path: str, errors: ErrorLog, batch_si
         except LayoutError as exc:
             errors.add(path, where, f"{layout.name} layout: {exc}; record skipped")
             continue
-        table = builder.add(fields, number)
+        table = builder.add(fields, number, where)
         if table is not None:
             yield table
     last = builder.flush()
@@ -55,12 +63,13 @@ def read_conversations(source: ChatSource, path: str, errors: ErrorLog, batch_si
 class _RowBuilder:
     """Turns converted records into rows and hands them out as tables of ``batch_size``."""
 
-    def __init__(self, source: ChatSource, path: str, batch_size: int):
-        self.source, self.path, self.batch_size = source, path, batch_size
+    def __init__(self, source: ChatSource, path: str, batch_size: int, errors: ErrorLog):
+        self.source, self.path, self.batch_size, self.errors = source, path, batch_size, errors
         self.key = file_key(source.config, path)
         self.rows: list[dict] = []
+        self.wheres: list[str] = []
 
-    def add(self, fields: dict, number: int) -> pa.Table | None:
+    def add(self, fields: dict, number: int, where: str) -> pa.Table | None:
         rid = fields["record_id"]
         has_calls = any(m["tool_calls"] for m in fields["messages"])
         self.rows.append({
@@ -74,14 +83,29 @@ class _RowBuilder:
             "languages": None,
             "metadata": fields["metadata"],
         })
+        self.wheres.append(where)
         return self.flush() if len(self.rows) >= self.batch_size else None
 
     def flush(self) -> pa.Table | None:
         if not self.rows:
             return None
-        table = pa.Table.from_pylist(self.rows, schema=CONVERSATION_SCHEMA)
-        self.rows = []
+        try:
+            table = pa.Table.from_pylist(self.rows, schema=CONVERSATION_SCHEMA)
+        except UnicodeEncodeError:  # a lone surrogate that JSON text inside a field (tools, arguments) decoded to
+            table = pa.Table.from_pylist(self._without_surrogates(), schema=CONVERSATION_SCHEMA)
+        self.rows, self.wheres = [], []
         return table
+
+    def _without_surrogates(self) -> list[dict]:
+        """The rows with lone surrogates replaced by U+FFFD, each replacement logged with its record."""
+        rows = []
+        for row, where in zip(self.rows, self.wheres):
+            row, replaced = without_lone_surrogates(row)
+            if replaced:
+                self.errors.add(self.path, where, f"{replaced} lone UTF-16 surrogate escape(s) in JSON text of a field "
+                                "replaced by U+FFFD", kind="invalid_unicode")
+            rows.append(row)
+        return rows
 
 
 def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]]:
@@ -109,6 +133,7 @@ def _json_array(data: bytes, damage: str | None, path: str, errors: ErrorLog) ->
         errors.add(path, "file", f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
         text = data.decode("utf-8-sig", errors="replace")
     decoder = json.JSONDecoder()
+    escapes = SURROGATE_ESCAPE.search(data) is not None
     pos, index = _skip_space(text, text.index("[") + 1), 0
     while pos < len(text) and text[pos] != "]":
         try:
@@ -118,6 +143,11 @@ def _json_array(data: bytes, damage: str | None, path: str, errors: ErrorLog) ->
             errors.add(path, f"item {index}", f"malformed JSON array ({fault}); kept the {index} items before it")
             return
         if isinstance(item, dict):
+            if escapes:
+                item, replaced = without_lone_surrogates(item)
+                if replaced:
+                    errors.add(path, f"item {index}", f"{replaced} lone UTF-16 surrogate escape(s) replaced by U+FFFD",
+                               kind="invalid_unicode")
             yield f"item {index}", index, item
         else:
             errors.add(path, f"item {index}", f"expected a JSON object, got {type(item).__name__}; item skipped")

@@ -108,3 +108,12 @@ def test_a_byte_order_mark_before_the_first_line_is_no_error(tmp_path: Path):
     path.write_bytes(b"\xef\xbb\xbf" + b'{"text": "first"}\n{"text": "second \xef\xbb\xbf kept as text"}\n')
     texts, errors = _read(path)
     assert texts == ["first", "second \ufeff kept as text"] and errors.errors == 0
+
+
+def test_a_lone_surrogate_escape_is_replaced_and_logged_not_a_crash(tmp_path: Path):
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text('{"text": "one \\ud800 lone"}\n{"text": "a pair \\ud83d\\ude00 is an emoji"}\n{"text": "last"}\n')
+    texts, errors = _read(path)
+    assert texts == ["one \ufffd lone", "a pair \U0001F600 is an emoji", "last"]
+    [problem] = errors.samples
+    assert (problem.where, problem.kind) == ("line 1", "invalid_unicode") and "1 lone UTF-16 surrogate" in problem.message

@@ -129,6 +129,28 @@ def test_a_malformed_json_array_keeps_the_items_before_the_fault(tmp_path):
     assert [p.where for p in errors.samples] == ["item 2"] and "malformed JSON array" in errors.samples[0].message
 
 
+def test_lone_surrogate_escapes_in_lines_and_arrays_are_replaced_and_logged(tmp_path):
+    record = '{"messages": [{"role": "user", "content": "hi \\udc80"}, {"role": "assistant", "content": "hello"}]}'
+    lines = tmp_path / "s.jsonl"
+    lines.write_text(record + "\n")
+    array = tmp_path / "s.json"
+    array.write_text(f"[{record}]")
+    for path, where in ((lines, "line 1"), (array, "item 0")):
+        rows, errors = _read(path)
+        assert rows[0]["messages"][0]["content"] == "hi \ufffd"
+        assert [(p.where, p.kind) for p in errors.samples] == [(where, "invalid_unicode")]
+
+
+def test_a_lone_surrogate_inside_json_text_of_a_field_is_replaced_and_logged(tmp_path):
+    call = json.dumps({"name": "f", "arguments": {"q": "x\udc80"}})  # the escape lives in the JSON text
+    record = {"conversations": [{"from": "human", "value": "call f"}, {"from": "function_call", "value": call},
+                                {"from": "observation", "value": "ok"}, {"from": "gpt", "value": "done"}]}
+    plain = {"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}]}
+    rows, errors = _read(_write_lines(tmp_path / "nested.jsonl", [record, plain]))
+    assert len(rows) == 2 and json.loads(rows[0]["messages"][1]["tool_calls"][0]["arguments"]) == {"q": "x\ufffd"}
+    assert [(p.where, p.kind) for p in errors.samples] == [("line 1", "invalid_unicode")]
+
+
 def test_sharegpt_function_calls_and_observations(tmp_path):
     record = {"tools": json.dumps([{"name": "f", "parameters": {"type": "object"}}]), "conversations": [
         {"from": "human", "value": "q"},
