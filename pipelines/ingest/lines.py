@@ -111,6 +111,9 @@ def _json_object(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict 
     except json.JSONDecodeError as exc:
         errors.add(path, f"line {line_no}", f"malformed JSON ({exc.msg} at column {exc.colno}), line skipped")
         return None
+    except RecursionError:
+        errors.add(path, f"line {line_no}", "JSON nested deeper than the parser's recursion limit, line skipped")
+        return None
     if not isinstance(record, dict):
         errors.add(path, f"line {line_no}", f"expected a JSON object, got {type(record).__name__}, line skipped")
         return None

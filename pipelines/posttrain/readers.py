@@ -138,8 +138,11 @@ def _json_array(data: bytes, damage: str | None, path: str, errors: ErrorLog) ->
     while pos < len(text) and text[pos] != "]":
         try:
             item, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            fault = f"cut: {damage}" if damage else f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        except (json.JSONDecodeError, RecursionError) as exc:
+            if isinstance(exc, RecursionError):
+                fault = "nested deeper than the parser's recursion limit"
+            else:
+                fault = f"cut: {damage}" if damage else f"{exc.msg} at line {exc.lineno} column {exc.colno}"
             errors.add(path, f"item {index}", f"malformed JSON array ({fault}); kept the {index} items before it")
             return
         if isinstance(item, dict):

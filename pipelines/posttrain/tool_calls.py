@@ -43,11 +43,14 @@ def arguments_reason(call: dict, declared: dict) -> str | None:
         return "undeclared_tool"
     try:
         arguments = json.loads(call["arguments"]) if call["arguments"] is not None else None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # not JSON, or nested past the parser's limit
         return "tool_arguments_not_json"
     if not isinstance(arguments, dict):
         return "tool_arguments_not_object" if arguments is not None else "tool_arguments_not_json"
-    error = best_match(validator.iter_errors(arguments))
+    try:
+        error = best_match(validator.iter_errors(arguments))
+    except RecursionError:  # arguments nested deeper than validation can follow
+        return "tool_arguments_schema"
     if error is None:
         return None
     return f"tool_arguments_{error.validator}" if error.validator in _SPECIFIC else "tool_arguments_schema"
@@ -63,6 +66,8 @@ def declared_tools(tools: str | None) -> dict:
         definitions = json.loads(tools)
     except json.JSONDecodeError as exc:
         raise ValueError(f"tools are not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("tools are nested deeper than the JSON parser's limit") from None
     if not isinstance(definitions, list):
         raise ValueError("tools must be a list of definitions")
     declared = {}

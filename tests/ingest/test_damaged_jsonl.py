@@ -117,3 +117,12 @@ def test_a_lone_surrogate_escape_is_replaced_and_logged_not_a_crash(tmp_path: Pa
     assert texts == ["one \ufffd lone", "a pair \U0001F600 is an emoji", "last"]
     [problem] = errors.samples
     assert (problem.where, problem.kind) == ("line 1", "invalid_unicode") and "1 lone UTF-16 surrogate" in problem.message
+
+
+def test_json_nested_past_the_parser_limit_is_one_bad_line(tmp_path: Path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"text": "before"}\n{"a": ' + "[" * 100_000 + "]" * 100_000 + '}\n{"text": "after"}\n')
+    texts, errors = _read(path)
+    assert texts == ["before", "after"]
+    [problem] = errors.samples
+    assert problem.where == "line 2" and "nested deeper" in problem.message

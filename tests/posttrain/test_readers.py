@@ -151,6 +151,18 @@ def test_a_lone_surrogate_inside_json_text_of_a_field_is_replaced_and_logged(tmp
     assert [(p.where, p.kind) for p in errors.samples] == [("line 1", "invalid_unicode")]
 
 
+def test_json_nested_past_the_parser_limit_skips_only_its_record(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    call = {"conversations": [{"from": "human", "value": "call f"}, {"from": "function_call", "value": deep},
+                              {"from": "gpt", "value": "done"}]}
+    plain = {"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}]}
+    path = _write_lines(tmp_path / "deep.jsonl", [plain, call, '{"conversations": ' + deep + "}", plain])
+    rows, errors = _read(path)
+    assert [r["id"] for r in rows] == ["src/deep:1", "src/deep:4"]
+    assert [p.where for p in errors.samples] == ["line 2", "line 3"]
+    assert all("nested deeper" in p.message for p in errors.samples)
+
+
 def test_sharegpt_function_calls_and_observations(tmp_path):
     record = {"tools": json.dumps([{"name": "f", "parameters": {"type": "object"}}]), "conversations": [
         {"from": "human", "value": "q"},

@@ -35,6 +35,7 @@ def _conversation(arguments: str | None, name: str = "get_weather", answer: bool
     ('{"city": "Hanoi", "unit": "kelvin"}', "get_weather", "tool_arguments_enum"),
     ('{"city": "Hanoi", "days": 0}', "get_weather", "tool_arguments_schema"),  # minimum
     ('{"city": "Hanoi", "extra": 1}', "get_weather", "tool_arguments_schema"),  # additionalProperties
+    ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "ping", "tool_arguments_not_json"),  # past the parser's depth
 ])
 def test_arguments_against_the_declared_schema(arguments, name, reason):
     assert tool_call_reason(_conversation(arguments, name), TOOLS) == reason

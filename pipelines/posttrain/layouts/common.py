@@ -89,6 +89,8 @@ def json_field(record: dict, key: str, required: bool = True) -> Any:
             return json.loads(value)
         except json.JSONDecodeError as exc:
             raise LayoutError(f"field '{key}' is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise LayoutError(f"field '{key}' is JSON nested deeper than the parser's limit") from None
     return value
 
 

@@ -69,6 +69,8 @@ def _calls(value: str | None, index: int, first: int) -> list[dict]:
         parsed = json.loads(value or "")
     except json.JSONDecodeError as exc:
         raise LayoutError(f"conversations[{index}]: function_call value is not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise LayoutError(f"conversations[{index}]: function_call value is JSON nested deeper than the parser's limit") from None
     items = parsed if isinstance(parsed, list) else [parsed]
     if not items or not all(isinstance(c, dict) for c in items):
         raise LayoutError(f"conversations[{index}]: function_call must be an object or a list of objects")
