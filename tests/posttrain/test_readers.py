@@ -249,3 +249,15 @@ def test_sharegpt_turns_written_with_role_and_content(tmp_path):
     rows, errors = _read(_write_lines(tmp_path / "c.jsonl", [record, {"conversations": [{"from": "alien", "value": "x"}]}]))
     assert [(m["role"], m["content"]) for m in rows[0]["messages"]] == [("system", "be brief"), ("user", "q"), ("assistant", "a")]
     assert "unknown speaker 'alien'" in errors.samples[0].message and errors.samples[0].where == "line 2"
+
+
+def test_messages_and_conversations_stored_as_json_text_are_parsed(tmp_path):
+    parquet = tmp_path / "text-columns.parquet"
+    pq.write_table(pa.table({"messages": [json.dumps(GOOD["messages"]), "not json", None]}), parquet)
+    rows, errors = _read(parquet)
+    assert [r["messages"][1]["content"] for r in rows] == ["hello"]
+    assert [p.where for p in errors.samples] == ["row 1", "row 2"] and "not valid JSON" in errors.samples[0].message
+    sharegpt = _write_lines(tmp_path / "sg.jsonl", [{"conversations": json.dumps(
+        [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}])}])
+    rows, errors = _read(sharegpt)
+    assert [m["role"] for m in rows[0]["messages"]] == ["user", "assistant"] and errors.errors == 0

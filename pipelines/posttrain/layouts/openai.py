@@ -18,9 +18,10 @@ _ROLE_ALIASES = {"developer": "system", "function": "tool"}
 
 
 def convert(record: dict) -> dict:
-    """Row fields of one record; ``content`` parts are joined, a leading think block becomes reasoning."""
+    """Row fields of one record (``messages`` a list, or JSON text of one); ``content`` parts are joined,
+    a leading think block becomes reasoning."""
     try:
-        parsed = from_openai({"messages": record.get("messages")})
+        parsed = from_openai({"messages": json_field(record, "messages", required=False)})
     except ValueError as exc:
         raise LayoutError(f"field 'messages': {exc}") from None
     for message in parsed["messages"]:

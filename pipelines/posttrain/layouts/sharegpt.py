@@ -28,7 +28,7 @@ _ROLES = {
 def convert(record: dict) -> dict:
     """Row fields of one record. A ``function_call`` turn (one call or a list, JSON text) becomes an
     assistant message with tool calls ``call_<n>``; each ``observation`` answers the oldest unanswered call."""
-    turns = record.get("conversations")
+    turns = json_field(record, "conversations", required=False)  # a list, or JSON text of one
     if not isinstance(turns, list):
         raise LayoutError("field 'conversations' must be a list of turns")
     messages, pending, calls_made = [], [], 0
