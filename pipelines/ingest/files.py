@@ -48,7 +48,8 @@ def matches_kind(path: str, kind: str) -> bool:
 def list_input_files(source: SourceConfig) -> list[str]:
     """Sorted input files of ``source``: globs expanded via fsspec, folders walked for the kind's
     files, HTTP(S) URLs taken as single files, Common Crawl listings (``*.paths.gz``) expanded
-    with the source's ``options.listing`` selection (see cc_listing), plain files taken as given.
+    with the source's ``options.listing`` selection (see cc_listing), plain files taken as given
+    (also a file whose name holds glob characters, ``data[1].jsonl``, when it exists as written).
     A path that matches nothing raises FileNotFoundError; a bad listing or selection raises
     ValueError naming the source."""
     if "listing" in source.options and not any(map(is_listing, source.paths)):
@@ -66,7 +67,7 @@ def list_input_files(source: SourceConfig) -> list[str]:
 
         if entry.lower().startswith(_HTTP_PREFIXES):
             files = [_http_file(fs, root, source.name)]
-        elif any(ch in entry for ch in _GLOB_CHARS):
+        elif any(ch in entry for ch in _GLOB_CHARS) and not fs.exists(root):  # data[1].jsonl may be a name
             files = [f for p in fs.glob(root) for f in (_walk(fs, p, source.kind) if fs.isdir(p) else [p])]
         elif fs.isdir(root):
             files = _walk(fs, root, source.kind)

@@ -134,6 +134,15 @@ def test_list_input_files_walks_folders_and_expands_globs(tmp_path: Path) -> Non
         list_input_files(SourceConfig(name="cc", kind="warc", paths=(str(tmp_path / "missing"),)))
 
 
+def test_a_file_whose_name_holds_glob_characters_is_taken_as_written(tmp_path: Path) -> None:
+    (tmp_path / "data[1].jsonl").write_text('{"text": "x"}\n')
+    (tmp_path / "data1.jsonl").write_text('{"text": "y"}\n')
+    source = SourceConfig(name="s", kind="jsonl", paths=(str(tmp_path / "data[1].jsonl"),))
+    assert list_input_files(source) == [str(tmp_path / "data[1].jsonl")]
+    globbed = SourceConfig(name="s", kind="jsonl", paths=(str(tmp_path / "data[0-9].jsonl"),))
+    assert list_input_files(globbed) == [str(tmp_path / "data1.jsonl")]  # no such file: a pattern
+
+
 # ---------------------------------------------------------------- WARC / WET
 
 
