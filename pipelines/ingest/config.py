@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,12 @@ class SourceConfig(StrictModel):
     @field_validator("paths", mode="before")
     @classmethod
     def _resolve_paths(cls, paths: Any, info: ValidationInfo) -> Any:
-        """One path or a list; local relative paths become paths under the context's ``base``."""
+        """One path or a list; ``~`` is the user's home; local relative paths become paths under the
+        context's ``base``."""
         paths = [paths] if isinstance(paths, str) else paths
         if not isinstance(paths, (list, tuple)) or not paths or not all(isinstance(p, str) and p for p in paths):
             raise ValueError(f"must be a non-empty path or list of paths, got {paths!r}")
+        paths = [p if "://" in p else os.path.expanduser(p) for p in paths]
         base = (info.context or {}).get("base")
         if base is None:
             return tuple(paths)

@@ -68,16 +68,17 @@ def error_samples(errors: ErrorLog, kind: str = "error") -> list:
 # ---------------------------------------------------------------- config
 
 
-def test_load_sources_resolves_paths_and_canonicalises(tmp_path: Path) -> None:
+def test_load_sources_resolves_paths_and_canonicalises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", "/home/ana")
     (tmp_path / "sources.yaml").write_text(
         "sources:\n"
         "  - {name: cc, kind: warc, paths: crawl/, crawl: CC-MAIN-2024-10, language: th}\n"
-        "  - {name: pile, kind: jsonl, paths: [a.jsonl, /abs/b.jsonl], columns: {text: content, id: doc_id}, mix_source: PILE}\n"
+        "  - {name: pile, kind: jsonl, paths: [a.jsonl, /abs/b.jsonl, ~/c.jsonl], columns: {text: content, id: doc_id}, mix_source: PILE}\n"
     )
     cc, pile = load_sources(tmp_path / "sources.yaml")
     assert cc.paths == (str(tmp_path / "crawl/"),)
     assert (cc.language, cc.mix_source, cc.crawl, cc.columns) == ("tha_Thai", "cc", "CC-MAIN-2024-10", {})
-    assert pile.paths == (str(tmp_path / "a.jsonl"), "/abs/b.jsonl")
+    assert pile.paths == (str(tmp_path / "a.jsonl"), "/abs/b.jsonl", "/home/ana/c.jsonl")
     assert pile.columns == {"text": "content", "id": "doc_id"}
     assert (pile.language, pile.mix_source) == (None, "PILE")
 
