@@ -39,8 +39,9 @@ def check_identifier(value: str) -> str:
 Identifier = Annotated[str, AfterValidator(check_identifier)]
 
 
-def read_yaml(path: str | Path) -> Any:
-    """The parsed YAML of ``path``; a missing file or invalid YAML is a ConfigError naming it."""
+def read_yaml(path: str | Path, empty_ok: bool = False) -> Any:
+    """The parsed YAML of ``path``; a missing file, invalid YAML or (unless ``empty_ok``: None then) an
+    empty one is a ConfigError naming it."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -49,9 +50,12 @@ def read_yaml(path: str | Path) -> Any:
     except (IsADirectoryError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read as a UTF-8 YAML file ({exc})") from None
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if data is None and not empty_ok:
+        raise ConfigError(f"{path}: the file is empty (or only comments)")
+    return data
 
 
 #: What each kind of config file is called, and the top-level key that marks it (executor settings have none).

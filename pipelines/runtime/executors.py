@@ -85,7 +85,7 @@ def load_executor_config(
 ) -> ExecutorConfig:
     """The executor settings of YAML file ``path`` (keys: kind, workers, start_method, ray: {...}, slurm: {...}),
     with ``kind`` and ``workers`` overriding the file when given; errors are ConfigErrors naming file and field."""
-    data = (read_yaml(path) or {}) if path is not None else {}
+    data = (read_yaml(path, empty_ok=True) or {}) if path is not None else {}  # an empty file: the defaults
     expect_kind(data, path, "executor")
     overrides = {key: value for key, value in (("kind", kind), ("workers", workers)) if value is not None}
     if isinstance(data, dict):

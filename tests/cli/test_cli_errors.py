@@ -11,6 +11,7 @@ import yaml
 
 from pipelines import cli
 from pipelines.config_file import ConfigError
+from pipelines.runtime.executors import load_executor_config
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCES = str(PROJECT / "sources" / "demo.yaml")
@@ -105,3 +106,11 @@ def test_sql_errors_are_one_message_naming_what_is_missing(tmp_path, capsys):
     duckdb.connect(str(tmp_path / "seamix.duckdb")).close()  # an empty catalog
     err = user_error(capsys, ["sql", "--data-root", str(tmp_path), "SELECT * FROM no_such_view"])
     assert "no_such_view does not exist" in err
+
+
+def test_an_empty_config_file_says_so(tmp_path, capsys):
+    empty = tmp_path / "sources.yaml"
+    empty.write_text("# nothing yet\n")
+    err = user_error(capsys, ["curate", "--sources", str(empty), "--data-root", str(tmp_path / "data")])
+    assert f"{empty}: the file is empty (or only comments)" in err
+    assert load_executor_config(empty).kind == "local"  # an empty executor settings file means the defaults
