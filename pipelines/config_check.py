@@ -13,8 +13,10 @@ from pipelines.config_file import (
     read_yaml,
 )
 from pipelines.curate.config import CurateConfig
+from pipelines.decontaminate.evalsets import load_evalsets
 from pipelines.ingest.config import load_sources
 from pipelines.mix.spec import MixSpec, load_mix_spec
+from pipelines.posttrain.spec import load_posttrain_spec
 from pipelines.quality.config import load_quality_config
 from pipelines.runtime.executors import ExecutorConfig, load_executor_config
 
@@ -49,7 +51,8 @@ def detect_kind(data: Any, path: str | Path) -> str:
         return "executor"
     raise ConfigError(
         f"{path}: cannot tell what kind of config this is; expected a top-level 'sources:' list (source registry), "
-        f"'rows:' (mix spec), 'quality:' (quality thresholds) or executor settings "
+        f"'rows:' (mix spec; with 'unit:' or 'total:', a post-training one), 'quality:' (quality thresholds), "
+        f"'evalsets:' (eval-set registry) or executor settings "
         f"({', '.join(ExecutorConfig.model_fields)})"
     )
 
@@ -64,6 +67,11 @@ def validate_file(path: str | Path) -> str:
     if kind == "mix":
         spec = load_mix_spec(path)
         return f"{KIND_NAMES[kind]} {spec.name!r}, {len(spec.rows)} rows, {spec.row_tokens:,} tokens"
+    if kind == "posttrain":
+        posttrain = load_posttrain_spec(path)
+        return f"{KIND_NAMES[kind]} {posttrain.name!r}, {len(posttrain.rows)} rows, {posttrain.total:,} {posttrain.unit}"
+    if kind == "evalsets":
+        return f"{KIND_NAMES[kind]}, {len(load_evalsets(path))} eval sets"
     if kind == "quality":
         check_quality_config(path)
         return KIND_NAMES[kind]

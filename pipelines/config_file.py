@@ -59,24 +59,32 @@ def read_yaml(path: str | Path, empty_ok: bool = False) -> Any:
 
 
 #: What each kind of config file is called, and the top-level key that marks it (executor settings have none).
-KIND_NAMES = {"sources": "source registry", "mix": "mix spec", "quality": "quality thresholds file",
-              "executor": "executor settings file"}
-_KIND_MARKERS = {"sources": "sources", "mix": "rows", "quality": "quality"}
+KIND_NAMES = {"sources": "source registry", "mix": "mix spec", "posttrain": "post-training mix spec",
+              "quality": "quality thresholds file", "evalsets": "eval-set registry", "executor": "executor settings file"}
+_KIND_MARKERS = {"sources": "sources", "mix": "rows", "quality": "quality", "evalsets": "evalsets"}
+#: Top-level keys of a post-training mix spec that a pretraining one (``total_tokens``) does not have.
+_POSTTRAIN_KEYS = ("unit", "total")
 
 
 def marked_kind(data: Any) -> str | None:
-    """The kind (sources, mix, quality) whose top-level key the parsed YAML ``data`` has, if any."""
-    if isinstance(data, dict):
-        return next((kind for kind, key in _KIND_MARKERS.items() if key in data), None)
-    return None
+    """The kind (sources, mix, posttrain, quality, evalsets) whose top-level key the parsed YAML
+    ``data`` has, if any: a spec with ``rows:`` is a post-training one when it has ``unit:`` or
+    ``total:`` and no ``total_tokens:``."""
+    if not isinstance(data, dict):
+        return None
+    kind = next((kind for kind, key in _KIND_MARKERS.items() if key in data), None)
+    if kind == "mix" and "total_tokens" not in data and any(key in data for key in _POSTTRAIN_KEYS):
+        return "posttrain"
+    return kind
 
 
 def expect_kind(data: Any, path: str | Path, kind: str) -> None:
     """ConfigError when ``data`` is plainly another kind of config file than ``kind`` (a wrong argument)."""
     found = marked_kind(data)
     if found is not None and found != kind:
-        raise ConfigError(f"{path}: this is {_with_article(KIND_NAMES[found])} (top-level "
-                          f"'{_KIND_MARKERS[found]}:'), not {_with_article(KIND_NAMES[kind])}")
+        marker = "'rows:' with 'unit:' or 'total:'" if found == "posttrain" else f"'{_KIND_MARKERS[found]}:'"
+        raise ConfigError(f"{path}: this is {_with_article(KIND_NAMES[found])} (top-level {marker}), "
+                          f"not {_with_article(KIND_NAMES[kind])}")
 
 
 def _with_article(noun: str) -> str:

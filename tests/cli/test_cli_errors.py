@@ -72,6 +72,9 @@ def test_a_file_of_the_wrong_kind_says_what_it_is(tmp_path, capsys):
     mix = str(PROJECT / "mixes" / "demo.yaml")
     err = user_error(capsys, ["curate", "--sources", mix, "--data-root", str(tmp_path), "--executor-config", mix])
     assert f"{mix}: this is a mix spec (top-level 'rows:'), not an executor settings file" in err
+    posttrain = str(PROJECT / "mixes" / "posttrain-demo.yaml")
+    err = user_error(capsys, ["run", "--sources", SOURCES, "--mix", posttrain, "--data-root", str(tmp_path)])
+    assert f"{posttrain}: this is a post-training mix spec (top-level 'rows:' with 'unit:' or 'total:'), not a mix spec" in err
     assert not (tmp_path / "curate").exists()
 
 
