@@ -22,6 +22,7 @@ from pipelines.curate.run import (
 )
 from pipelines.decontaminate.config import ACTIONS, DecontamConfig
 from pipelines.export.config import FORMATS
+from pipelines.export.tokenize import ExportError
 from pipelines.extract.html import EXTRACTORS
 from pipelines.ingest.commoncrawl.worklists import (
     build_source_work_lists,
@@ -47,11 +48,15 @@ from pipelines.runtime.progress import ProgressBars
 from pipelines.storage import OutsideFolderError
 from pipelines.storage.layout import CURATE_STAGES, DataLayout, StageOrderError
 from pipelines.storage.lock import DataRootLocked, data_root_lock
+from pipelines.storage.parquet_io import CorruptPartError
+from pipelines.tokens.registry import TokenizerNotFoundError
 
-#: Errors of the user's making (a bad config, a missing input, a step run too early, a plan the pool
-#: cannot satisfy): one message and exit status 2, the traceback only with --debug.
+#: Errors of the user's making or of the data (a bad config, a missing input or tokenizer, a step run
+#: too early, a plan the pool cannot satisfy, an export of shards that do not fit, a damaged part):
+#: one message and exit status 2, the traceback only with --debug.
 USER_ERRORS = (ConfigError, FileNotFoundError, StageOrderError, InfeasiblePlanError, SampleInputError,
-               OutsideFolderError, DataRootLocked, AllFilesFailed)
+               OutsideFolderError, DataRootLocked, AllFilesFailed, ExportError, TokenizerNotFoundError,
+               CorruptPartError)
 
 
 def main(argv: list[str] | None = None) -> int:

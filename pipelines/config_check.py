@@ -19,14 +19,18 @@ from pipelines.mix.spec import MixSpec, load_mix_spec
 from pipelines.posttrain.spec import load_posttrain_spec
 from pipelines.quality.config import load_quality_config
 from pipelines.runtime.executors import ExecutorConfig, load_executor_config
+from pipelines.tokens.registry import resolve_tokenizer
 
 
 def check_run_configs(config: CurateConfig, mix_file: str | Path | None = None) -> MixSpec | None:
-    """Load the sources file, quality thresholds and (when given) mix spec of a run; the executor
-    settings were checked when ``config`` was built. Raises ConfigError naming the bad file, entry and
-    field, so a typo fails in seconds rather than after hours of curation. Returns the mix spec."""
+    """Load the sources file, quality thresholds and (when given) mix spec of a run, and find its
+    tokenizers; the executor settings were checked when ``config`` was built. Raises ConfigError naming
+    the bad file, entry and field (TokenizerNotFoundError naming what was tried), so a typo fails in
+    seconds rather than after hours of curation. Returns the mix spec."""
     load_sources(config.sources_file)
     check_quality_config(config.quality_config)
+    for name in config.tokenizers:
+        resolve_tokenizer(name)  # found (and cached) now, not when the tokens stage starts
     return load_mix_spec(mix_file) if mix_file is not None else None
 
 

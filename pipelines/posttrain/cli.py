@@ -6,9 +6,11 @@ import argparse
 
 import pyarrow as pa
 
+from pipelines.config_file import ConfigError
 from pipelines.curate.config import DEFAULT_TOKENIZERS, CurateConfig
 from pipelines.outputs.catalog import refresh_catalog
 from pipelines.outputs.tables import format_outcome, format_table
+from pipelines.posttrain.chat_template import ChatTemplateError, load_chat_template
 from pipelines.posttrain.curate import run_posttrain_curation
 from pipelines.posttrain.mix_stages import (
     mix_stage,
@@ -21,6 +23,7 @@ from pipelines.posttrain.spec import PosttrainSpec, load_posttrain_spec
 from pipelines.posttrain.tokens_task import run_posttrain_tokens
 from pipelines.runtime.progress import ProgressBars
 from pipelines.storage.layout import DataLayout
+from pipelines.tokens.registry import resolve_tokenizer
 
 
 def add_posttrain_parser(sub: argparse._SubParsersAction) -> None:
@@ -60,6 +63,12 @@ def _curate(args: argparse.Namespace) -> int:
                                         tokenizers=args.tokenizers.split(","), quality_config=args.quality_config,
                                         workers=args.workers, evalsets_file=args.evalsets,
                                         decontam_action=args.decontam_action)
+    for name in config.tokenizers:  # found (and cached) now, not when the tokens stage starts
+        resolve_tokenizer(name)
+        try:
+            load_chat_template(name)
+        except ChatTemplateError as exc:
+            raise ConfigError(f"--tokenizers {name}: {exc}") from None
     bars = ProgressBars()
     try:
         runs = run_posttrain_curation(config, progress=bars)

@@ -117,3 +117,20 @@ def test_an_empty_config_file_says_so(tmp_path, capsys):
     err = user_error(capsys, ["curate", "--sources", str(empty), "--data-root", str(tmp_path / "data")])
     assert f"{empty}: the file is empty (or only comments)" in err
     assert load_executor_config(empty).kind == "local"  # an empty executor settings file means the defaults
+
+
+def test_an_unknown_tokenizer_fails_before_the_first_stage(tmp_path, capsys):
+    data = tmp_path / "data"
+    err = user_error(capsys, ["curate", "--sources", SOURCES, "--tokenizers", "no-such-tokenizer", "--data-root", str(data)])
+    assert "tokenizer 'no-such-tokenizer' not found; tried: local path no-such-tokenizer" in err
+    chat = str(PROJECT / "sources" / "posttrain-demo.yaml")
+    err = user_error(capsys, ["posttrain", "curate", "--sources", chat, "--tokenizers", "no-such-tokenizer",
+                              "--data-root", str(data)])
+    assert "'no-such-tokenizer' not found" in err
+    assert not (data / "curate").exists() and not (data / "posttrain").exists(), "a stage ran first"
+
+
+def test_exporting_a_mix_that_was_not_sampled_is_one_message(tmp_path, capsys):
+    err = user_error(capsys, ["export", "--mix", str(PROJECT / "mixes" / "demo.yaml"), "--format", "jsonl",
+                              "--data-root", str(tmp_path)])
+    assert "no complete mix sample here; run `seamix mix` first" in err
