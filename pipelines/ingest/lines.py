@@ -39,23 +39,17 @@ def iter_lines(path: str) -> Iterator[bytes]:
     """Each line of ``path`` (with its ``\\n``; the last one may lack it), decompressed by content
     (gzip / zstd magic) or by name for other compressions. Raises :class:`CompressedDataError`
     after the last complete line when the data is cut off or corrupt."""
-    lower = path.lower()
-    if lower.endswith((".bz2", ".lz4", ".xz")):
-        with open_input(path, compression="infer") as f:
-            yield from _split(iter(lambda: f.read(_CHUNK), b""))
-        return
-    with open_input(path) as f:
-        yield from _split(_decompressed_chunks(f))
+    yield from _split(_file_chunks(path))
 
 
 def head(path: str) -> bytes:
     """The first decompressed chunk of ``path`` (b"" for an empty file), enough to tell its layout:
     a cut or corrupt stream after it is left to the reader of the whole file."""
-    if path.lower().endswith((".bz2", ".lz4", ".xz")):
-        with open_input(path, compression="infer") as f:
-            return f.read(_CHUNK)
-    with open_input(path) as f:
-        return next(_decompressed_chunks(f), b"")
+    chunks = _file_chunks(path)
+    try:
+        return next(chunks, b"")
+    finally:
+        chunks.close()
 
 
 def decompressed(path: str) -> tuple[bytes, str | None]:
@@ -63,12 +57,7 @@ def decompressed(path: str) -> tuple[bytes, str | None]:
     file is whole): for files read whole (JSON arrays), so that a cut keeps what comes before it."""
     chunks: list[bytes] = []
     try:
-        if path.lower().endswith((".bz2", ".lz4", ".xz")):
-            with open_input(path, compression="infer") as f:
-                chunks.extend(iter(lambda: f.read(_CHUNK), b""))
-        else:
-            with open_input(path) as f:
-                chunks.extend(_decompressed_chunks(f))
+        chunks.extend(_file_chunks(path))
     except (CompressedDataError, EOFError, zlib.error) as exc:
         return b"".join(chunks), str(exc)
     return b"".join(chunks), None
@@ -117,7 +106,7 @@ def _json_object(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict 
     if not isinstance(record, dict):
         errors.add(path, f"line {line_no}", f"expected a JSON object, got {type(record).__name__}, line skipped")
         return None
-    if SURROGATE_ESCAPE.search(raw):
+    if _SURROGATE_ESCAPE.search(raw):
         record, replaced = without_lone_surrogates(record)
         if replaced:
             errors.add(path, f"line {line_no}", f"{replaced} lone UTF-16 surrogate escape(s) (\\ud800-\\udfff) "
@@ -127,7 +116,7 @@ def _json_object(raw: bytes, path: str, line_no: int, errors: ErrorLog) -> dict 
 
 #: A JSON escape of a UTF-16 surrogate: pairs decode to one character, a lone one stays a surrogate
 #: that UTF-8 (and so Arrow) cannot encode.
-SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -147,6 +136,17 @@ def without_lone_surrogates(value: object) -> tuple[object, int]:
             total += n_key + n_item
         return out, total
     return value, 0
+
+
+def _file_chunks(path: str) -> Iterator[bytes]:
+    """Decompressed bytes of ``path``, chunk by chunk: gzip/zstd by content (see _decompressed_chunks),
+    other compressions by name through fsspec."""
+    if path.lower().endswith((".bz2", ".lz4", ".xz")):
+        with open_input(path, compression="infer") as f:
+            yield from iter(lambda: f.read(_CHUNK), b"")
+        return
+    with open_input(path) as f:
+        yield from _decompressed_chunks(f)
 
 
 def _split(chunks: Iterator[bytes]) -> Iterator[bytes]:

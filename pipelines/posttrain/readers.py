@@ -18,7 +18,6 @@ import pyarrow.parquet as pq
 
 from pipelines.ingest.files import file_key, strip_compression
 from pipelines.ingest.lines import (
-    SURROGATE_ESCAPE,
     UTF8_BOM,
     CompressedDataError,
     decompressed,
@@ -91,7 +90,7 @@ class _RowBuilder:
             return None
         try:
             table = pa.Table.from_pylist(self.rows, schema=CONVERSATION_SCHEMA)
-        except UnicodeEncodeError:  # a lone surrogate that JSON text inside a field (tools, arguments) decoded to
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape (an array item, JSON text inside a field)
             table = pa.Table.from_pylist(self._without_surrogates(), schema=CONVERSATION_SCHEMA)
         self.rows, self.wheres = [], []
         return table
@@ -102,8 +101,8 @@ class _RowBuilder:
         for row, where in zip(self.rows, self.wheres):
             row, replaced = without_lone_surrogates(row)
             if replaced:
-                self.errors.add(self.path, where, f"{replaced} lone UTF-16 surrogate escape(s) in JSON text of a field "
-                                "replaced by U+FFFD", kind="invalid_unicode")
+                self.errors.add(self.path, where, f"{replaced} lone UTF-16 surrogate escape(s) replaced by U+FFFD",
+                                kind="invalid_unicode")
             rows.append(row)
         return rows
 
@@ -133,7 +132,6 @@ def _json_array(data: bytes, damage: str | None, path: str, errors: ErrorLog) ->
         errors.add(path, "file", f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
         text = data.decode("utf-8-sig", errors="replace")
     decoder = json.JSONDecoder()
-    escapes = SURROGATE_ESCAPE.search(data) is not None
     pos, index = _skip_space(text, text.index("[") + 1), 0
     while pos < len(text) and text[pos] != "]":
         try:
@@ -146,12 +144,7 @@ def _json_array(data: bytes, damage: str | None, path: str, errors: ErrorLog) ->
             errors.add(path, f"item {index}", f"malformed JSON array ({fault}); kept the {index} items before it")
             return
         if isinstance(item, dict):
-            if escapes:
-                item, replaced = without_lone_surrogates(item)
-                if replaced:
-                    errors.add(path, f"item {index}", f"{replaced} lone UTF-16 surrogate escape(s) replaced by U+FFFD",
-                               kind="invalid_unicode")
-            yield f"item {index}", index, item
+            yield f"item {index}", index, item  # a lone surrogate in it is replaced when its rows are built
         else:
             errors.add(path, f"item {index}", f"expected a JSON object, got {type(item).__name__}; item skipped")
         index += 1
