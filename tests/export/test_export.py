@@ -218,9 +218,21 @@ def test_jsonl_lines_are_json_dumps_of_each_document():
     from pipelines.export.tokenize import TokenizedBatch
 
     batch = TokenizedBatch(ids=['a"b\\c', "ไทย/1", "x"], row_ids=["th-pile", "vi\nfw2", "lo"], epochs=[0, 1, 2],
-                           tokens=[np.array([1, 262_144, 2], np.int32), np.array([], np.int32), np.array([7], np.int32)],
-                           text_tokens=[1, 0, 1])
+                           tokens=[np.array([1, 262_144, 2], np.int32), np.array([], np.int32),
+                                   np.array([0, 9, 10, 99, 100, 65_535, 65_536, 999_999, 1_000_000], np.int32)],
+                           text_tokens=[1, 0, 7])
     expected = "".join(json.dumps({"id": i, "row_id": r, "epoch": e, "tokens": t.tolist()}, ensure_ascii=False,
                                   separators=(",", ":")) + "\n"
                        for i, r, e, t in zip(batch.ids, batch.row_ids, batch.epochs, batch.tokens))
     assert bytes(jsonl.batch_lines(batch)) == expected.encode()
+    random = np.random.default_rng(7).integers(0, 151_669, 5_000).astype(np.int32)
+    batch = TokenizedBatch(ids=["r"], row_ids=["en"], epochs=[0], tokens=[random], text_tokens=[5_000])
+    assert json.loads(bytes(jsonl.batch_lines(batch)))["tokens"] == random.tolist()
+
+
+def test_jsonl_refuses_an_id_beyond_any_vocabulary():
+    from pipelines.export.tokenize import TokenizedBatch
+
+    batch = TokenizedBatch(ids=["a"], row_ids=["en"], epochs=[0], tokens=[np.array([2**30], np.int32)], text_tokens=[1])
+    with pytest.raises(ExportError, match="token id 1,073,741,824"):
+        jsonl.batch_lines(batch)
