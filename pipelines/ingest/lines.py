@@ -5,14 +5,18 @@ on the read that meets the cut and loses everything that read had already inflat
 whole buffer of lines). Here every byte the decompressor can deliver is split into lines first,
 then the damage is raised as :class:`CompressedDataError`. Concatenated gzip members and zstd
 frames are read one after the other. Other compressions (``.bz2``, ``.lz4``) go through fsspec.
+A file in UTF-16 or UTF-32 (a byte order mark, or the zero bytes of RFC 4627 section 3 around its
+first characters) is transcoded to UTF-8 as it streams, so every reader sees UTF-8 lines.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import zlib
 from collections.abc import Iterator
+from itertools import chain
 from typing import BinaryIO
 
 import zstandard
@@ -25,6 +29,13 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 #: The UTF-8 byte order mark some editors write at the start of a file.
 UTF8_BOM = b"\xef\xbb\xbf"
+#: Byte order marks of the wide Unicode encodings, UTF-32's first (UTF-32 LE's starts as UTF-16 LE's).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+#: Which of a JSON text's first four bytes are zero, by encoding, when it has no byte order mark
+#: (its first character is ASCII: RFC 4627 section 3).
+_ZERO_PATTERNS = {(True, True, True, False): "utf-32-be", (True, False, True, False): "utf-16-be",
+                  (False, True, True, True): "utf-32-le", (False, True, False, True): "utf-16-le"}
 
 
 class CompressedDataError(Exception):
@@ -35,11 +46,12 @@ class CompressedDataError(Exception):
         self.partial = partial
 
 
-def iter_lines(path: str) -> Iterator[bytes]:
+def iter_lines(path: str, errors: ErrorLog | None = None) -> Iterator[bytes]:
     """Each line of ``path`` (with its ``\\n``; the last one may lack it), decompressed by content
-    (gzip / zstd magic) or by name for other compressions. Raises :class:`CompressedDataError`
-    after the last complete line when the data is cut off or corrupt."""
-    yield from _split(_file_chunks(path))
+    (gzip / zstd magic) or by name for other compressions, in UTF-8 (a UTF-16/32 file is transcoded,
+    and logged to ``errors`` as kind ``encoding``). Raises :class:`CompressedDataError` after the
+    last complete line when the data is cut off or corrupt."""
+    yield from _split(_file_chunks(path, errors))
 
 
 def head(path: str) -> bytes:
@@ -52,12 +64,13 @@ def head(path: str) -> bytes:
         chunks.close()
 
 
-def decompressed(path: str) -> tuple[bytes, str | None]:
-    """Every byte of ``path`` the decompressor can deliver, and why it stopped early (None when the
-    file is whole): for files read whole (JSON arrays), so that a cut keeps what comes before it."""
+def decompressed(path: str, errors: ErrorLog | None = None) -> tuple[bytes, str | None]:
+    """Every byte of ``path`` the decompressor can deliver (in UTF-8, as iter_lines), and why it
+    stopped early (None when the file is whole): for files read whole (JSON arrays), so that a cut
+    keeps what comes before it."""
     chunks: list[bytes] = []
     try:
-        chunks.extend(_file_chunks(path))
+        chunks.extend(_file_chunks(path, errors))
     except (CompressedDataError, EOFError, zlib.error) as exc:
         return b"".join(chunks), str(exc)
     return b"".join(chunks), None
@@ -65,14 +78,15 @@ def decompressed(path: str) -> tuple[bytes, str | None]:
 
 def json_lines(path: str, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` of every line of a JSON-lines file that holds a JSON object (text
-    documents and conversations alike). A UTF-8 byte order mark before the first line is dropped;
+    documents and conversations alike). A UTF-8 byte order mark before the first line is dropped
+    (a UTF-16/32 file is read as such and logged once, kind ``encoding``);
     blank lines are skipped; bad lines (malformed JSON, not an object) are logged as ``line N`` and
     skipped, invalid UTF-8 (and a lone UTF-16 surrogate escape, which UTF-8 cannot hold) is logged,
     then replaced; a cut or corrupt compressed stream keeps every complete line before the damage
     and logs where it stopped."""
     line_no = 0
     try:
-        for line_no, raw in enumerate(iter_lines(path), start=1):
+        for line_no, raw in enumerate(iter_lines(path, errors), start=1):
             if line_no == 1:
                 raw = raw.removeprefix(UTF8_BOM)
             record = _json_object(raw, path, line_no, errors)
@@ -138,15 +152,48 @@ def without_lone_surrogates(value: object) -> tuple[object, int]:
     return value, 0
 
 
-def _file_chunks(path: str) -> Iterator[bytes]:
-    """Decompressed bytes of ``path``, chunk by chunk: gzip/zstd by content (see _decompressed_chunks),
-    other compressions by name through fsspec."""
+def _file_chunks(path: str, errors: ErrorLog | None = None) -> Iterator[bytes]:
+    """Decompressed bytes of ``path`` in UTF-8, chunk by chunk: gzip/zstd by content (see
+    _decompressed_chunks), other compressions by name through fsspec; then _as_utf8."""
     if path.lower().endswith((".bz2", ".lz4", ".xz")):
         with open_input(path, compression="infer") as f:
-            yield from iter(lambda: f.read(_CHUNK), b"")
+            yield from _as_utf8(iter(lambda: f.read(_CHUNK), b""), path, errors)
         return
     with open_input(path) as f:
-        yield from _decompressed_chunks(f)
+        yield from _as_utf8(_decompressed_chunks(f), path, errors)
+
+
+def wide_encoding(start: bytes) -> str | None:
+    """The UTF-16/UTF-32 codec of a JSON text that starts with ``start`` (by its byte order mark or
+    the zero bytes of its first four), None for UTF-8."""
+    for bom, name in _WIDE_BOMS:
+        if start.startswith(bom):
+            return name
+    return _ZERO_PATTERNS.get(tuple(byte == 0 for byte in start[:4])) if len(start) >= 4 else None
+
+
+def _as_utf8(chunks: Iterator[bytes], path: str, errors: ErrorLog | None) -> Iterator[bytes]:
+    """``chunks`` as they are, or transcoded from UTF-16/32 to UTF-8 (invalid sequences become
+    U+FFFD) when the first bytes say so; a transcoded file is logged once."""
+    first = b""
+    for chunk in chunks:
+        first += chunk
+        if len(first) >= 4:
+            break
+    encoding = wide_encoding(first)
+    if encoding is None:
+        if first:
+            yield first
+        yield from chunks
+        return
+    if errors is not None:
+        errors.add(path, "file", f"the file is {encoding.upper()}, not UTF-8: read as {encoding.upper()}", kind="encoding")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for chunk in chain((first,), chunks):
+        if text := decoder.decode(chunk):
+            yield text.encode("utf-8")
+    if text := decoder.decode(b"", final=True):
+        yield text.encode("utf-8")
 
 
 def _split(chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -112,7 +112,7 @@ def _json_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, dict]
     compressed file keeps its lines before the cut), or of a JSON array file (first byte ``[``)."""
     try:
         is_array = head(path).removeprefix(UTF8_BOM).lstrip()[:1] == b"["
-        data, damage = decompressed(path) if is_array else (b"", None)
+        data, damage = decompressed(path, errors) if is_array else (b"", None)
     except (OSError, EOFError, zlib.error, CompressedDataError) as exc:
         errors.add(path, "file", f"could not read the file: {exc}")
         return

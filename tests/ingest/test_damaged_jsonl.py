@@ -126,3 +126,26 @@ def test_json_nested_past_the_parser_limit_is_one_bad_line(tmp_path: Path):
     assert texts == ["before", "after"]
     [problem] = errors.samples
     assert problem.where == "line 2" and "nested deeper" in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_utf16_and_utf32_files_are_transcoded_and_logged_once(tmp_path: Path, encoding: str, suffix: str) -> None:
+    texts = [f"ข้อความ {i} 中文 😀 tiếng Việt " * 50 for i in range(400)]  # more than one 64 KiB read
+    raw = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts).encode(encoding)
+    path = tmp_path / f"wide{suffix}"
+    path.write_bytes(gzip.compress(raw) if suffix.endswith(".gz") else raw)
+    read, errors = _read(path)
+    assert read == texts
+    assert errors.errors == 0 and errors.counts["encoding"] == 1
+    assert errors.samples[0].where == "file" and "not UTF-8" in errors.samples[0].message
+
+
+def test_a_lone_surrogate_in_a_utf16_file_is_replaced_and_the_rest_kept(tmp_path: Path) -> None:
+    good = "".join(json.dumps({"text": f"line {i}"}) + "\n" for i in range(3)).encode("utf-16-le")
+    broken = '{"text": "a'.encode("utf-16-le") + b"\x00\xd8" + '"}\n'.encode("utf-16-le")
+    path = tmp_path / "surrogate.jsonl"
+    path.write_bytes(b"\xff\xfe" + good + broken + good)
+    read, errors = _read(path)
+    assert read == ["line 0", "line 1", "line 2", "a\ufffd", "line 0", "line 1", "line 2"]
+    assert errors.errors == 0 and errors.counts["encoding"] == 1

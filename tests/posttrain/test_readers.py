@@ -77,6 +77,21 @@ def test_a_byte_order_mark_before_the_first_line_or_array_is_dropped(tmp_path):
         assert len(rows) == 2 and errors.errors == 0, errors.samples
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32-le"])
+def test_utf16_and_utf32_chat_files_are_read_as_such_and_logged(tmp_path, encoding):
+    thai = {"messages": [{"role": "user", "content": "สวัสดี 😀"}, {"role": "assistant", "content": "你好 𝄞"}]}
+    lines = tmp_path / "wide.jsonl"
+    lines.write_bytes((json.dumps(thai, ensure_ascii=False) + "\n" + json.dumps(GOOD) + "\n").encode(encoding))
+    array = tmp_path / "wide.json"
+    array.write_bytes(json.dumps([thai, GOOD], ensure_ascii=False).encode(encoding))
+    for path in (lines, array):
+        rows, errors = _read(path)
+        assert [r["messages"][0]["content"] for r in rows] == ["สวัสดี 😀", "hi"], errors.samples
+        assert rows[0]["messages"][1]["content"] == "你好 𝄞"
+        assert errors.errors == 0 and errors.counts["encoding"] == 1
+        assert encoding.upper().partition("-")[0] + "-" in errors.samples[0].message.upper()
+
+
 def test_layout_is_detected_per_file_and_format_overrides(tmp_path):
     alpaca = _write_lines(tmp_path / "alpaca.jsonl", [{"instruction": "Say hi", "input": "to Ana", "output": "Hi Ana!", "lang": "en"}])
     rows, _ = _read(alpaca)
