@@ -92,6 +92,15 @@ def test_utf16_and_utf32_chat_files_are_read_as_such_and_logged(tmp_path, encodi
         assert encoding.upper().partition("-")[0] + "-" in errors.samples[0].message.upper()
 
 
+def test_openai_roles_are_matched_case_blind_and_their_aliases_mapped(tmp_path):
+    record = {"messages": [{"role": "Developer", "content": "Be brief."}, {"role": "USER ", "content": "2+2?"},
+                           {"role": "ipython", "content": "4"}, {"role": "model", "content": "4"},
+                           {"role": "function", "content": "5"}]}
+    rows, errors = _read(_write_lines(tmp_path / "roles.jsonl", [record]))
+    assert [m["role"] for m in rows[0]["messages"]] == ["system", "user", "tool", "assistant", "tool"]
+    assert errors.errors == 0
+
+
 def test_layout_is_detected_per_file_and_format_overrides(tmp_path):
     alpaca = _write_lines(tmp_path / "alpaca.jsonl", [{"instruction": "Say hi", "input": "to Ana", "output": "Hi Ana!", "lang": "en"}])
     rows, _ = _read(alpaca)
