@@ -64,24 +64,29 @@ class _BatchConverter:
         first, n = self.row, batch.num_rows
         self.row += n
         text = batch.column(self.mapping["text"])
-        if not _is_text_type(text.type):
+        if not (_is_text_type(text.type) or _is_binary_type(text.type)):
             errors.add(self.path, f"rows {first}-{first + n - 1}", f"column '{self.mapping['text']}' has type {text.type}, not string; rows skipped")
             return pa.RecordBatch.from_pylist([], schema=INGEST_SCHEMA)
+
+        def strings(field: str, to: pa.DataType = pa.string()) -> pa.Array:
+            return self._strings(batch, field, first, errors, to)
+
         names = [f"{self.key}:{first + i}" for i in range(n)]
         record_ids = pa.array(names, pa.string())
         if "id" in self.mapping:
-            record_ids = pc.coalesce(pc.cast(batch.column(self.mapping["id"]), pa.string()), record_ids)
+            record_ids = pc.coalesce(strings("id"), record_ids)
         arrays = {
             "id": pc.binary_join_element_wise(f"{self.source.name}/", record_ids, ""),
-            "source": pa.array([self.source.name] * n, pa.string()),
-            "url": self._optional(batch, "url"),
-            "date": self._optional(batch, "date"),
-            "dump": self._optional(batch, "dump", self.source.crawl),
-            "source_file": pa.array([self.path] * n, pa.string()),
-            "declared_language": self._language(batch),
+            "source": _constant(self.source.name, n),
+            "url": strings("url") if "url" in self.mapping else _constant(None, n),
+            "date": strings("date") if "date" in self.mapping else _constant(None, n),
+            "dump": strings("dump") if "dump" in self.mapping else _constant(self.source.crawl, n),
+            "source_file": _constant(self.path, n),
+            "declared_language": _canonical_languages(strings("language")) if "language" in self.mapping
+            else _constant(self.declared_language, n),
             "html": pa.nulls(n, pa.large_binary()),
             "content_charset": pa.nulls(n, pa.string()),
-            "text": pc.cast(text, pa.large_string()),
+            "text": strings("text", pa.large_string()),
         }
         out = pa.RecordBatch.from_pydict(arrays, schema=INGEST_SCHEMA)
         if text.null_count:
@@ -90,19 +95,42 @@ class _BatchConverter:
             out = out.filter(pc.is_valid(text))
         return out
 
-    def _optional(self, batch: pa.RecordBatch, field: str, default: str | None = None) -> pa.Array:
-        if field in self.mapping:
-            return pc.cast(batch.column(self.mapping[field]), pa.string())
-        return pa.array([default] * batch.num_rows, pa.string())
+    def _strings(self, batch: pa.RecordBatch, field: str, first: int, errors: ErrorLog, to: pa.DataType) -> pa.Array:
+        """The mapped column of ``field`` as strings; binary columns (Parquet written without the
+        UTF8 annotation, as older Hive and Impala did) are decoded as UTF-8, a row with invalid
+        UTF-8 logged and decoded with replacement characters."""
+        column = batch.column(self.mapping[field])
+        try:
+            return pc.cast(column, to)
+        except pa.ArrowInvalid:
+            if not _is_binary_type(column.type):
+                raise
+        values = []
+        for i, raw in enumerate(column.to_pylist()):
+            try:
+                values.append(None if raw is None else raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                errors.add(self.path, f"row {first + i}", f"column '{self.mapping[field]}': invalid UTF-8 at "
+                           f"byte {exc.start}; decoded with replacement characters", kind="invalid_utf8")
+                values.append(raw.decode("utf-8", errors="replace"))
+        return pa.array(values, to)
 
-    def _language(self, batch: pa.RecordBatch) -> pa.Array:
-        """Per-row language column (canonical where known, else as given) or the fixed one."""
-        if "language" not in self.mapping:
-            return pa.array([self.declared_language] * batch.num_rows, pa.string())
-        raw = pc.cast(batch.column(self.mapping["language"]), pa.string())
-        values = raw.unique().to_pylist()
-        canonical = [None if v is None else (lookup(v) or v) for v in values]
-        return pc.take(pa.array(canonical, pa.string()), pc.index_in(raw, pa.array(values, pa.string())))
+
+def _canonical_languages(raw: pa.Array) -> pa.Array:
+    """The per-row language column, canonical where known, else as given."""
+    values = raw.unique().to_pylist()
+    canonical = [None if v is None else (lookup(v) or v) for v in values]
+    return pc.take(pa.array(canonical, pa.string()), pc.index_in(raw, pa.array(values, pa.string())))
+
+
+def _constant(value: str | None, n: int) -> pa.Array:
+    return pa.array([value] * n, pa.string())
+
+
+def _is_binary_type(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind)
 
 
 def _is_text_type(kind: pa.DataType) -> bool:

@@ -314,6 +314,21 @@ def test_parquet_language_column_is_canonicalised(tmp_path: Path) -> None:
     assert table.column("id").to_pylist() == ["pq/k1", "pq/docs:1", "pq/k3"]
 
 
+def test_parquet_binary_columns_are_read_as_utf8_and_bad_bytes_logged_by_row(tmp_path: Path) -> None:
+    # Parquet written without the UTF8 annotation (older Hive, Impala) holds text as binary
+    path = tmp_path / "hive.parquet"
+    texts = [t.encode() for t in ("ข้อความ", "tiếng Việt", "plain")] + [b"caf\xe9"]
+    pq.write_table(pa.table({"t": pa.array(texts, pa.binary()), "key": pa.array([b"k0", b"k1", None, b"k\xff"]),
+                             "lang": pa.array([b"th", b"vi", b"en", b"fr"]).dictionary_encode()}), path)
+    source = SourceConfig(name="pq", kind="parquet", paths=(str(path),), columns={"text": "t", "id": "key", "language": "lang"})
+    table, errors = read_all(source, path)
+    assert table.column("text").to_pylist() == ["ข้อความ", "tiếng Việt", "plain", "caf\ufffd"]
+    assert table.column("id").to_pylist() == ["pq/k0", "pq/k1", "pq/hive:2", "pq/k\ufffd"]
+    assert table.column("declared_language").to_pylist() == ["tha_Thai", "vie_Latn", "eng_Latn", "fr"]
+    assert errors.errors == 0 and errors.counts["invalid_utf8"] == 2
+    assert sorted((p.where, p.message.split(":")[0]) for p in errors.samples) == [("row 3", "column 'key'"), ("row 3", "column 't'")]
+
+
 # ---------------------------------------------------------------- JSONL and SEA-LION Pile
 
 
