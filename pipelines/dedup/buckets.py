@@ -11,9 +11,11 @@ numbers (``g``: the file's offset in the bucket's file list plus the row's numbe
   that occurs twice;
 * band bucket: within each (language, band value) group, one representative per exact hash (the
   smallest id: the copies of an exact group have the same signature, hence the same bands), and
-  when a group has two or more, an unverified candidate edge from its representative with the
-  smallest id to each other one. These are the candidate pairs the one-process clustering made,
-  so verifying and merging them (pipelines.dedup.clusters) gives the same clusters.
+  when a group has two or more, unverified candidate edges from its representative with the
+  smallest id to each other one, and from each one to the next by id (at most twice the edges): a
+  member that fails verification against the smallest id can still be linked through its
+  neighbour (a chain A~B~C whose only shared band A's holds too, with A and C too far apart).
+  Verifying and merging them (pipelines.dedup.clusters) gives the clusters.
 """
 
 from __future__ import annotations
@@ -164,7 +166,8 @@ def _duplicate_id(con: duckdb.DuckDBPyConnection, bucket: Bucket) -> str | None:
 
 def _band_edges(con: duckdb.DuckDBPyConnection, bucket: Bucket) -> pa.Table:
     """Unverified candidate edges of the bucket's band: in each (language, value) group with two or
-    more exact hashes, from the representative with the smallest id to every other representative."""
+    more exact hashes, from the representative with the smallest id to every other representative,
+    and from each representative to the next by id."""
     band = band_column(bucket.band)
     return con.sql(
         f"""
@@ -178,7 +181,10 @@ def _band_edges(con: duckdb.DuckDBPyConnection, bucket: Bucket) -> pa.Table:
             SELECT language, value, arg_min(g, id) AS g, min(id) AS id
             FROM rows SEMI JOIN groups USING (language, value) GROUP BY language, value, exact_hash
         )
-        SELECT arg_min(g, id) OVER (PARTITION BY language, value) AS a, g AS b FROM representatives
-        QUALIFY a <> b
+        SELECT a, b FROM (
+            SELECT arg_min(g, id) OVER (PARTITION BY language, value) AS a, g AS b FROM representatives
+            UNION ALL
+            SELECT lag(g) OVER (PARTITION BY language, value ORDER BY id) AS a, g AS b FROM representatives
+        ) WHERE a IS NOT NULL AND a <> b
         """
     ).to_arrow_table().cast(EDGE_SCHEMA)

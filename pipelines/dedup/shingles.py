@@ -1,12 +1,13 @@
-"""Text normalisation, the exact-duplicate hash and the shingles MinHash is computed over.
+"""Text normalisation, the exact-duplicate hash and what the shingles MinHash is computed over are made of.
 
 * exact hash: 64-bit BLAKE2b of the text lowercased with whitespace runs collapsed to one
   space, so documents differing only in case or spacing are exact duplicates;
 * shingles: the same normalised text with punctuation and symbols (Unicode categories
-  P* and S*) replaced by spaces, then word n-grams for spaced languages, or character
-  n-grams with all whitespace removed for unspaced ones (Thai, Burmese, Khmer, Lao,
-  Chinese). A text shorter than one n-gram is a single shingle; a text with no word or
-  character left has no shingles (and takes part in exact dedup only).
+  P* and S*) replaced by spaces, then word n-grams (words joined by one space) for spaced
+  languages, or character n-grams with all whitespace removed for unspaced ones (Thai,
+  Burmese, Khmer, Lao, Chinese). A text shorter than one n-gram is a single shingle; a text
+  with no word or character left has no shingles (and takes part in exact dedup only).
+  They are hashed where they lie in the normalised string (pipelines.dedup.minhash).
 """
 
 from __future__ import annotations
@@ -34,21 +35,6 @@ def _punctuation_to_space() -> dict[int, str]:
     return {cp: " " for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp))[0] in "PS"}
 
 
-def word_shingles(text: str, n: int) -> list[bytes]:
-    """Word ``n``-grams of ``text`` (lowercased, punctuation removed), UTF-8 encoded."""
-    words = text.lower().translate(_punctuation_to_space()).split()
-    if not words:
-        return []
-    if len(words) <= n:
-        return [" ".join(words).encode("utf-8")]
-    return [" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)]
-
-
-def char_shingles(text: str, n: int) -> list[bytes]:
-    """Character ``n``-grams of ``text`` (lowercased, punctuation and whitespace removed)."""
-    chars = "".join(text.lower().translate(_punctuation_to_space()).split())
-    if not chars:
-        return []
-    if len(chars) <= n:
-        return [chars.encode("utf-8")]
-    return [chars[i : i + n].encode("utf-8") for i in range(len(chars) - n + 1)]
+def normalised_pieces(text: str) -> list[str]:
+    """The words of ``text`` lowercased, with punctuation and symbols as spaces: what shingles are made of."""
+    return text.lower().translate(_punctuation_to_space()).split()

@@ -1,32 +1,31 @@
 """Phase 1 of dedup: per document, an exact hash and a banded MinHash signature.
 
 Streams one input Parquet file in batches and writes a signature file with the columns
-of :func:`signature_schema`. MinHash is datasketch's (scheme ``affine32``, ``seed`` and
-``num_perm`` from the config) over the shingles of :mod:`pipelines.dedup.shingles`,
-each shingle hashed with CRC-32 (``zlib.crc32``: C speed, and datasketch pre-mixes
-every input hash with the MurmurHash3 finalizer before permuting it). Band ``i`` is the
-64-bit BLAKE2b hash of MinHash values ``i*rows .. (i+1)*rows - 1``. The full signature
-is stored too, for the verification in :mod:`pipelines.dedup.clusters`.
+of :func:`signature_schema`. MinHash is datasketch's scheme ``affine32`` (``seed`` and
+``num_perm`` from the config) over the shingles of :mod:`pipelines.dedup.shingles`, computed
+in numpy with the shingle hashes and band hashes of :mod:`pipelines.dedup.minhash`. The full
+signature is stored too, for the verification in :mod:`pipelines.dedup.clusters`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from datasketch import MinHash
 
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.shingles import char_shingles, exact_hash, word_shingles
+from pipelines.dedup.minhash import MinHasher, band_hashes, shingle_hashes
+from pipelines.dedup.shingles import exact_hash
 from pipelines.langid.languages import is_spaced
 from pipelines.storage.parquet_io import parquet_file
 
 INPUT_COLUMNS = ("id", "text", "source", "language", "n_chars")
+#: Bump when the signature or band values for the same text and settings change.
+SIGNATURE_VERSION = 2
 
 
 def band_column(band: int) -> str:
@@ -90,21 +89,19 @@ def _sign_batch(batch: pa.RecordBatch, config: DedupConfig, schema: pa.Schema) -
     texts = batch.column("text").to_pylist()
     languages = batch.column("language").to_pylist()
     spaced = {code: is_spaced(code) for code in set(languages)}
-    shingle_lists = [
-        word_shingles(text, config.ngram_size) if spaced[code] else char_shingles(text, config.char_ngram_size)
-        for text, code in zip(texts, languages)
-    ]
-    has_signature = np.array([bool(s) for s in shingle_lists])
+    minhasher = _minhasher(config.num_perm, config.seed)
     signatures = np.zeros((len(texts), config.num_perm), dtype=np.uint32)
-    minhashes = MinHash.generator(
-        (s for s in shingle_lists if s), num_perm=config.num_perm, seed=config.seed, hashfunc=zlib.crc32
-    )
-    for row, minhash in zip(np.flatnonzero(has_signature), minhashes):
-        signatures[row] = minhash.hashvalues
-    bands = _band_hashes(signatures, has_signature, config)
-    signature_column = pa.FixedSizeListArray.from_arrays(
-        pa.array(signatures.ravel(), pa.uint32()), config.num_perm, mask=pa.array(~has_signature)
-    )
+    has_signature = np.zeros(len(texts), dtype=bool)
+    for row, (text, code) in enumerate(zip(texts, languages)):
+        n = config.ngram_size if spaced[code] else config.char_ngram_size
+        hashes = shingle_hashes(text, n, spaced[code])
+        if len(hashes):
+            signatures[row] = minhasher.signature(hashes)
+            has_signature[row] = True
+    bands = band_hashes(signatures, config.bands, config.rows)
+    missing = pa.array(~has_signature)
+    signature_column = pa.FixedSizeListArray.from_arrays(pa.array(signatures.ravel(), pa.uint32()), config.num_perm,
+                                                          mask=missing)
     return pa.Table.from_arrays(
         [
             batch.column("id").cast(pa.string()),
@@ -112,23 +109,13 @@ def _sign_batch(batch: pa.RecordBatch, config: DedupConfig, schema: pa.Schema) -
             batch.column("source").cast(pa.string()),
             batch.column("n_chars").cast(pa.int64()),
             pa.array([exact_hash(text) for text in texts], pa.uint64()),
-            *bands,
+            *[pa.array(bands[:, band], pa.uint64(), mask=~has_signature) for band in range(config.bands)],
             signature_column,
         ],
         schema=schema,
     )
 
 
-def _band_hashes(signatures: np.ndarray, has_signature: np.ndarray, config: DedupConfig) -> list[pa.Array]:
-    """One uint64 array per band: BLAKE2b-64 of the band's MinHash values, null without a signature."""
-    width = config.rows * signatures.itemsize
-    columns: list[list[int | None]] = [[] for _ in range(config.bands)]
-    for row, present in zip(signatures, has_signature):
-        raw = row.tobytes()
-        for band, values in enumerate(columns):
-            if present:
-                digest = hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8).digest()
-                values.append(int.from_bytes(digest, "little"))
-            else:
-                values.append(None)
-    return [pa.array(values, pa.uint64()) for values in columns]
+@lru_cache(maxsize=4)
+def _minhasher(num_perm: int, seed: int) -> MinHasher:
+    return MinHasher(num_perm, seed)

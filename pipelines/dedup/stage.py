@@ -18,7 +18,7 @@ from pipelines.dedup.apply import apply_dedup
 from pipelines.dedup.buckets import clear_stale_scratch
 from pipelines.dedup.clusters import DedupSummary, find_duplicates
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.signatures import iter_signatures
+from pipelines.dedup.signatures import SIGNATURE_VERSION, iter_signatures
 from pipelines.runtime.drops import empty_drops
 from pipelines.runtime.problems import ErrorLog
 from pipelines.runtime.runner import (
@@ -42,7 +42,7 @@ class SignatureTask:
     name: str = "dedup-signatures"
 
     def fingerprint(self) -> str:
-        return repr(self.config)
+        return f"v{SIGNATURE_VERSION}|{self.config!r}"
 
     def process(self, item: WorkItem, errors: ErrorLog) -> Iterator[tuple[pa.Table, pa.Table]]:
         for table in iter_signatures(item.in_path, self.config):

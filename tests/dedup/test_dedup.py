@@ -12,7 +12,7 @@ import pytest
 from pipelines.dedup.apply import apply_dedup
 from pipelines.dedup.clusters import DUPLICATES_SCHEMA, DedupSummary, find_duplicates
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.shingles import word_shingles
+from pipelines.dedup.minhash import shingle_hashes
 from pipelines.dedup.signatures import write_signatures
 from pipelines.schema import DROP_SCHEMA
 
@@ -128,7 +128,7 @@ def test_near_duplicates_clustered_distinct_documents_not(tmp_path: Path) -> Non
 
 
 def jaccard(words_a: list[str], words_b: list[str]) -> float:
-    a, b = set(word_shingles(" ".join(words_a), 5)), set(word_shingles(" ".join(words_b), 5))
+    a, b = (set(shingle_hashes(" ".join(words), 5, spaced=True).tolist()) for words in (words_a, words_b))
     return len(a & b) / len(a | b)
 
 

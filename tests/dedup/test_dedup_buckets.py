@@ -65,7 +65,8 @@ def signature_files(tmp_path: Path, files: list[list[dict]]) -> list[str]:
 
 def reference_duplicates(signature_paths: list[str], config: DedupConfig) -> list[dict]:
     """The clustering rules in plain Python, one process: documents numbered by id, exact groups,
-    candidates from each band group's smallest-id representative, verified, union-find, ranked."""
+    candidates from each band group's smallest-id representative and between neighbours by id,
+    verified, union-find, ranked."""
     rows = sorted(pa.concat_tables([pq.read_table(p) for p in signature_paths]).to_pylist(), key=lambda r: r["id"])
     parent = list(range(len(rows)))
 
@@ -88,10 +89,10 @@ def reference_duplicates(signature_paths: list[str], config: DedupConfig) -> lis
         groups: dict[tuple, list[int]] = defaultdict(list)
         for i in sorted(representatives):
             groups[rows[i]["language"], rows[i][band_column(band)]].append(i)
-        for first, *others in groups.values():
-            for i in others:
-                if np.mean(np.equal(rows[first]["signature"], rows[i]["signature"])) >= config.threshold():
-                    union(first, i)
+        for members in groups.values():
+            for a, b in [*((members[0], i) for i in members[1:]), *zip(members, members[1:])]:
+                if np.mean(np.equal(rows[a]["signature"], rows[b]["signature"])) >= config.threshold():
+                    union(a, b)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(rows)):
         clusters[find(i)].append(i)
