@@ -20,11 +20,11 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from pipelines.dedup.shingles import normalised_pieces
+from pipelines.dedup.shingles import normalised_points
 
 #: Odd multiplier of the polynomial shingle hash (odd: invertible modulo 2**64).
 BASE = 0x100000001B3
-#: Shingles whose permuted hashes are held at once (rows of a shingles x num_perm matrix).
+#: Shingles whose permuted hashes are held at once (columns of a num_perm x shingles matrix).
 SHINGLE_BLOCK = 8192
 _EMPTY = np.zeros(0, dtype=np.uint32)
 _SPACE = ord(" ")
@@ -33,12 +33,10 @@ _SPACE = ord(" ")
 def shingle_hashes(text: str, n: int, spaced: bool) -> np.ndarray:
     """uint32 hashes of the word ``n``-grams (``spaced``) or character ``n``-grams of ``text``'s
     normalised form; one shingle when the text is shorter than ``n``, none when it has no word."""
-    pieces = normalised_pieces(text)
-    if not pieces:
-        return _EMPTY
-    joined = " ".join(pieces) if spaced else "".join(pieces)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    points = normalised_points(text, spaced)
     length = len(points)
+    if not length:
+        return _EMPTY
     if spaced:
         spaces = np.flatnonzero(points == _SPACE)
         if len(spaces) + 1 <= n:
@@ -70,8 +68,9 @@ class MinHasher:
         mixed = _fmix32(hashes.astype(np.uint32, copy=False))
         minimum = np.full(len(self.a), np.iinfo(np.uint32).max, dtype=np.uint32)
         for start in range(0, len(mixed), SHINGLE_BLOCK):
-            block = mixed[start:start + SHINGLE_BLOCK, None] * self.a + self.b
-            np.minimum(minimum, block.min(axis=0), out=minimum)
+            block = self.a[:, None] * mixed[start:start + SHINGLE_BLOCK]  # permutations x shingles: each
+            block += self.b[:, None]  # row's minimum is a contiguous reduction (4x the shingles-first layout)
+            np.minimum(minimum, block.min(axis=1), out=minimum)
         return minimum
 
 
