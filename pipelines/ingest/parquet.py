@@ -15,6 +15,8 @@ from pipelines.runtime.problems import ErrorLog
 from pipelines.schema import INGEST_SCHEMA
 from pipelines.storage import open_input
 
+_STRING = pa.string()
+
 
 def read_parquet(source: SourceConfig, path: str, errors: ErrorLog, batch_size: int = 1000,
                  columns: dict[str, str] | None = None, optional: tuple[str, ...] = (),
@@ -68,7 +70,7 @@ class _BatchConverter:
             errors.add(self.path, f"rows {first}-{first + n - 1}", f"column '{self.mapping['text']}' has type {text.type}, not string; rows skipped")
             return pa.RecordBatch.from_pylist([], schema=INGEST_SCHEMA)
 
-        def strings(field: str, to: pa.DataType = pa.string()) -> pa.Array:
+        def strings(field: str, to: pa.DataType = _STRING) -> pa.Array:
             return self._strings(batch, field, first, errors, to)
 
         names = [f"{self.key}:{first + i}" for i in range(n)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +91,7 @@ def reference_duplicates(signature_paths: list[str], config: DedupConfig) -> lis
         for i in sorted(representatives):
             groups[rows[i]["language"], rows[i][band_column(band)]].append(i)
         for members in groups.values():
-            for a, b in [*((members[0], i) for i in members[1:]), *zip(members, members[1:])]:
+            for a, b in [*((members[0], i) for i in members[1:]), *pairwise(members)]:
                 if np.mean(np.equal(rows[a]["signature"], rows[b]["signature"])) >= config.threshold():
                     union(a, b)
     clusters: dict[int, list[int]] = defaultdict(list)
