@@ -53,7 +53,7 @@ def shingle_hashes(text: str, n: int, spaced: bool) -> np.ndarray:
     prefix = np.zeros(length + 1, dtype=np.uint64)
     np.cumsum(points * power[:length], out=prefix[1:])
     hashes = (prefix[ends] - prefix[starts]) * inverse[starts] + (ends - starts).astype(np.uint64)
-    return (_fmix64(hashes) >> np.uint64(32)).astype(np.uint32)
+    return (_fmix(hashes, 64) >> np.uint64(32)).astype(np.uint32)
 
 
 class MinHasher:
@@ -65,7 +65,7 @@ class MinHasher:
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         """The MinHash values (uint32, one per permutation) of a non-empty set of uint32 ``hashes``."""
-        mixed = _fmix32(hashes.astype(np.uint32, copy=False))
+        mixed = _fmix(hashes.astype(np.uint32, copy=False), 32)
         minimum = np.full(len(self.a), np.iinfo(np.uint32).max, dtype=np.uint32)
         for start in range(0, len(mixed), SHINGLE_BLOCK):
             block = self.a[:, None] * mixed[start:start + SHINGLE_BLOCK]  # permutations x shingles: each
@@ -79,7 +79,7 @@ def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     values = signatures.reshape(len(signatures), bands, rows).astype(np.uint64)
     hashed = np.full((len(signatures), bands), BASE, dtype=np.uint64)
     for row in range(rows):
-        hashed = _fmix64(hashed ^ values[:, :, row])
+        hashed = _fmix(hashed ^ values[:, :, row], 64)
     return hashed
 
 
@@ -103,19 +103,17 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
     return _power_table(max(1 << 16, 1 << (length + 1).bit_length()))
 
 
-def _fmix64(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer, element-wise (multiplication wraps modulo 2**64)."""
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xFF51AFD7ED558CCD)
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> np.uint64(33))
+#: MurmurHash3's finalizer constants per width: (shift, multiplier, shift, multiplier, shift).
+_FMIX = {64: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33), 32: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)}
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, as datasketch pre-mixes every input hash of scheme affine32."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+def _fmix(values: np.ndarray, width: int) -> np.ndarray:
+    """MurmurHash3's finalizer for ``width``-bit unsigned ``values``, element-wise (multiplication
+    wraps modulo 2**width); width 32 is datasketch's pre-mix of every input hash of scheme affine32."""
+    kind = np.uint64 if width == 64 else np.uint32
+    s1, m1, s2, m2, s3 = (kind(c) for c in _FMIX[width])
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
