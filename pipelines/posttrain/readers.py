@@ -180,6 +180,7 @@ def _parquet_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, di
         except (OSError, pa.ArrowException) as exc:
             errors.add(path, "file", f"not a readable Parquet file: {exc}")
             return
+        binary = any(_holds_binary(field.type) for field in parquet.schema_arrow)
         row = 0
         for group in range(parquet.num_row_groups):
             try:
@@ -188,5 +189,42 @@ def _parquet_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, di
                 errors.add(path, f"row group {group}", f"unreadable row group, skipped: {exc}")
                 records = []
             for offset, record in enumerate(records):
+                if binary:
+                    record, invalid = _bytes_as_text(record)
+                    if invalid:
+                        errors.add(path, f"row {row + offset}", f"{invalid} binary value(s) with invalid UTF-8 decoded "
+                                   "with replacement characters", kind="invalid_utf8")
                 yield f"row {row + offset}", row + offset, record
             row += parquet.metadata.row_group(group).num_rows
+
+
+def _holds_binary(kind: pa.DataType) -> bool:
+    """True when a column of this type holds binary values anywhere (in lists, structs, maps)."""
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind):
+        return True
+    if pa.types.is_dictionary(kind):
+        return _holds_binary(kind.value_type)
+    if pa.types.is_map(kind):
+        return _holds_binary(kind.key_type) or _holds_binary(kind.item_type)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _holds_binary(kind.value_type)
+    if pa.types.is_struct(kind):
+        return any(_holds_binary(kind.field(i).type) for i in range(kind.num_fields))
+    return False
+
+
+def _bytes_as_text(value: object) -> tuple[object, int]:
+    """``value`` (a Parquet row as Python objects) with every bytes value decoded as UTF-8 (Parquet
+    written without the UTF8 annotation stores text as binary), and how many had invalid UTF-8."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8"), 0
+        except UnicodeDecodeError:
+            return value.decode("utf-8", errors="replace"), 1
+    if isinstance(value, list):
+        items = [_bytes_as_text(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        pairs = {key: _bytes_as_text(item) for key, item in value.items()}
+        return {key: item for key, (item, _) in pairs.items()}, sum(n for _, n in pairs.values())
+    return value, 0

@@ -101,6 +101,21 @@ def test_openai_roles_are_matched_case_blind_and_their_aliases_mapped(tmp_path):
     assert errors.errors == 0
 
 
+def test_parquet_chat_columns_stored_as_binary_are_read_as_utf8(tmp_path):
+    # Parquet written without the UTF8 annotation holds text as binary, nested in lists and structs too
+    message = pa.struct([("role", pa.binary()), ("content", pa.binary())])
+    messages = pa.array([[{"role": b"user", "content": "สวัสดี".encode()}, {"role": b"assistant", "content": b"hi \xff"}]],
+                        pa.list_(message))
+    pq.write_table(pa.table({"messages": messages}), tmp_path / "binary.parquet")
+    rows, errors = _read(tmp_path / "binary.parquet")
+    assert [(m["role"], m["content"]) for m in rows[0]["messages"]] == [("user", "สวัสดี"), ("assistant", "hi \ufffd")]
+    assert errors.errors == 0 and errors.counts["invalid_utf8"] == 1 and errors.samples[0].where == "row 0"
+    pq.write_table(pa.table({"instruction": pa.array([b"Translate: hello"]), "output": pa.array([b"halo"])}),
+                   tmp_path / "alpaca.parquet")
+    rows, errors = _read(tmp_path / "alpaca.parquet")
+    assert [m["content"] for m in rows[0]["messages"]] == ["Translate: hello", "halo"] and not errors.samples
+
+
 def test_layout_is_detected_per_file_and_format_overrides(tmp_path):
     alpaca = _write_lines(tmp_path / "alpaca.jsonl", [{"instruction": "Say hi", "input": "to Ana", "output": "Hi Ana!", "lang": "en"}])
     rows, _ = _read(alpaca)
