@@ -11,7 +11,9 @@ A declared charset (HTTP header, else <meta>) is checked before it is trusted, c
    (a heuristic: it counts only when the detector offers a charset that fits).
 
 When the label fails, uchardet (Resiliparse's ``detect_encoding``) proposes a charset; it is used
-when it fits, and the lie is reported as a ``charset`` problem.
+when it fits, and the lie is reported as a ``charset`` problem. UTF-16 and UTF-32 are told before
+uchardet, by a byte order mark or the zero bytes around the page's first (ASCII) characters
+(pipelines.ingest.lines.wide_encoding): uchardet reads a BOM-less UTF-16 page as a legacy charset.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from resiliparse.parse.encoding import (
     detect_encoding,
     map_encoding_to_html5,
 )
+
+from pipelines.ingest.lines import wide_encoding
 
 #: Bytes fed to the detector; <meta charset> must appear in the first 1024 bytes anyway.
 DETECT_BYTES = 64 << 10
@@ -128,4 +132,4 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _detect(html: bytes) -> str:
-    return detect_encoding(html, max_len=DETECT_BYTES, from_html_meta=False) or "utf-8"
+    return wide_encoding(html[:4]) or detect_encoding(html, max_len=DETECT_BYTES, from_html_meta=False) or "utf-8"

@@ -84,6 +84,16 @@ def test_utf8_page_declared_latin1_is_read_as_utf8() -> None:
     assert html_to_text(html, "iso-8859-1") == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32-le"])
+@pytest.mark.parametrize("label", [None, "utf-8"])
+def test_utf16_and_utf32_pages_are_read_as_such_with_or_without_a_byte_order_mark(encoding: str, label: str | None) -> None:
+    html = ("<html><head><title>t</title></head><body><p>" + TEXTS["cp1258"] + "</p></body></html>").encode(encoding)
+    choice = choose_charset(html, label)
+    assert choice.charset.replace("-", "").startswith(encoding.replace("-", "")[:5])
+    assert (choice.problem is not None) == (label is not None)  # a declared utf-8 is a lie, and said so
+    assert html_to_text(html, label) == TEXTS["cp1258"]
+
+
 def test_a_few_bad_bytes_do_not_make_utf8_a_lie() -> None:
     html = b"<html><body><p>" + TEXTS["cp874"].encode()[:-1] + b"</p></body></html>"  # cut inside the last character
     assert choose_charset(html, "utf-8") == choose_charset(html, "utf-8").__class__("utf-8")
