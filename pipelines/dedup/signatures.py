@@ -99,9 +99,9 @@ def _sign_batch(batch: pa.RecordBatch, config: DedupConfig, schema: pa.Schema) -
             signatures[row] = minhasher.signature(hashes)
             has_signature[row] = True
     bands = band_hashes(signatures, config.bands, config.rows)
-    missing = pa.array(~has_signature)
+    missing = ~has_signature
     signature_column = pa.FixedSizeListArray.from_arrays(pa.array(signatures.ravel(), pa.uint32()), config.num_perm,
-                                                          mask=missing)
+                                                          mask=pa.array(missing))
     return pa.Table.from_arrays(
         [
             batch.column("id").cast(pa.string()),
@@ -109,7 +109,7 @@ def _sign_batch(batch: pa.RecordBatch, config: DedupConfig, schema: pa.Schema) -
             batch.column("source").cast(pa.string()),
             batch.column("n_chars").cast(pa.int64()),
             pa.array([exact_hash(text) for text in texts], pa.uint64()),
-            *[pa.array(bands[:, band], pa.uint64(), mask=~has_signature) for band in range(config.bands)],
+            *[pa.array(bands[:, band], pa.uint64(), mask=missing) for band in range(config.bands)],
             signature_column,
         ],
         schema=schema,

@@ -164,8 +164,8 @@ def _file_chunks(path: str, errors: ErrorLog | None = None) -> Iterator[bytes]:
 
 
 def wide_encoding(start: bytes) -> str | None:
-    """The UTF-16/UTF-32 codec of a JSON text that starts with ``start`` (by its byte order mark or
-    the zero bytes of its first four), None for UTF-8."""
+    """The UTF-16/UTF-32 codec of a text whose first character is ASCII (JSON, HTML) and that starts
+    with ``start`` (by its byte order mark or the zero bytes of its first four), None otherwise."""
     for bom, name in _WIDE_BOMS:
         if start.startswith(bom):
             return name

@@ -66,7 +66,7 @@ class _BatchConverter:
         first, n = self.row, batch.num_rows
         self.row += n
         text = batch.column(self.mapping["text"])
-        if not (_is_text_type(text.type) or _is_binary_type(text.type)):
+        if not (_is_text_type(text.type) or is_binary_type(text.type)):
             errors.add(self.path, f"rows {first}-{first + n - 1}", f"column '{self.mapping['text']}' has type {text.type}, not string; rows skipped")
             return pa.RecordBatch.from_pylist([], schema=INGEST_SCHEMA)
 
@@ -105,7 +105,7 @@ class _BatchConverter:
         try:
             return pc.cast(column, to)
         except pa.ArrowInvalid:
-            if not _is_binary_type(column.type):
+            if not is_binary_type(column.type):
                 raise
         values = []
         for i, raw in enumerate(column.to_pylist()):
@@ -129,7 +129,8 @@ def _constant(value: str | None, n: int) -> pa.Array:
     return pa.array([value] * n, pa.string())
 
 
-def _is_binary_type(kind: pa.DataType) -> bool:
+def is_binary_type(kind: pa.DataType) -> bool:
+    """True for binary columns (and dictionaries of them): text stored without the UTF8 annotation."""
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind)

@@ -25,6 +25,7 @@ from pipelines.ingest.lines import (
     json_lines,
     without_lone_surrogates,
 )
+from pipelines.ingest.parquet import is_binary_type
 from pipelines.posttrain.formats import file_layout
 from pipelines.posttrain.layouts import Layout, LayoutError
 from pipelines.posttrain.schema import CONVERSATION_SCHEMA
@@ -200,10 +201,8 @@ def _parquet_records(path: str, errors: ErrorLog) -> Iterator[tuple[str, int, di
 
 def _holds_binary(kind: pa.DataType) -> bool:
     """True when a column of this type holds binary values anywhere (in lists, structs, maps)."""
-    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind):
+    if is_binary_type(kind):
         return True
-    if pa.types.is_dictionary(kind):
-        return _holds_binary(kind.value_type)
     if pa.types.is_map(kind):
         return _holds_binary(kind.key_type) or _holds_binary(kind.item_type)
     if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
