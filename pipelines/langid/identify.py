@@ -1,7 +1,7 @@
 """Language ID: a model backend (fastText lid.176 by default, GlotLID by path, or heliport; see
 pipelines/langid/backends.py), the Malay vs Indonesian second stage (pipelines/langid/close_pairs.py),
 then the checks that keep other languages out of the eleven: the document's dominant script must be
-its label's script (pipelines/langid/scripts.py; Han text without kana is not Japanese, so the model's
+its label's script (pipelines/langid/scripts.py; Latin names within a sentence in another script aside; Han text without kana is not Japanese, so the model's
 Japanese probability is taken out of its ranking), Myanmar-script text with Shan, Mon or Karen letters
 is not Burmese, Chinese text written in Cantonese, Wu, Hakka, Min Nan, Classical Chinese or Han-Nom
 is not Chinese (pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
@@ -31,7 +31,7 @@ from pipelines.langid.regional import (
     RegionalLanguages,
     regional_languages,
 )
-from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language
+from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language, script_share
 from pipelines.runtime.drops import split_by_reason
 
 #: Characters of a document given to the model; lid.176 is stable long before that.
@@ -42,6 +42,10 @@ _MIN_K = 3
 _HAN_SCRIPTS = {"Hani", "Hans", "Hant"}
 #: Language of a text whose script is not its label's: ``und_`` + the script (``und_Tavt``).
 UNDETERMINED = "und_{script}"
+#: Share of a Latin-plurality text's letters in its label's script from which the label stands
+#: (``_written_script``): 0.2 keeps the NTREX sentences whose Latin names outnumber their Thai (0.22
+#: of the letters at the least), Khmer, Lao, Burmese or Han; text in another language has none of them.
+EMBEDDED_LATIN_SHARE = 0.2
 #: The Chinese target (written Mandarin), checked for other Han-script varieties.
 CHINESE = "cmn_Hani"
 #: Japanese as the backends label it: Han text without kana is never Japanese.
@@ -55,7 +59,8 @@ class Prediction:
     """Language of one text: ``language`` is a target's canonical code, a regional language's code
     (``jav_Latn``, ``shn_Mymr``), ``und_<Script>`` for a target label in the wrong script, or
     ``OTHER``; ``top`` holds the k best (code, score) pairs of the backend, codes canonical where
-    known, else the raw label; ``script`` is the text's dominant script (ISO 15924).
+    known, else the raw label; ``script`` is the text's dominant script (ISO 15924), or its label's
+    script when only embedded Latin names outnumber that script's letters (``_written_script``).
 
     When the top label is Malay or Indonesian, ``score`` is the backend's probability of the pair
     (Malay + Indonesian) and the second stage, when confident, chooses which."""
@@ -176,7 +181,7 @@ def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguage
     another Myanmar-script language's letters (whatever the model said), when the script is not the
     label's, when Chinese text is written in another Han variety (han_varieties.py), or when
     Indonesian/Malay/Filipino text reads as a regional language (or as none of the target's words)."""
-    script = dominant_script(line)
+    script = _written_script(line, prediction.language)
     language = prediction.language
     myanmar = myanmar_language(line) if script == "Mymr" else None
     if myanmar is not None:
@@ -192,6 +197,20 @@ def _checked(line: str, prediction: Prediction, regional_stage: RegionalLanguage
             decided = regional_stage.decide(line, language)
             language = decided if decided is not None else language
     return Prediction(language, prediction.score, prediction.top, script)
+
+
+def _written_script(line: str, language: str) -> str:
+    """The text's dominant script, or its label's script when Latin letters are the plurality but the
+    label's script holds EMBEDDED_LATIN_SHARE of the letters: names, brands and acronyms in Latin
+    outnumber the letters of a short Thai, Chinese, Khmer, Lao or Burmese sentence (*Alasdair Lamont
+    จาก BBC Scotland รายงานจาก Tony Macaroni Arena*) without making it Latin text."""
+    script = dominant_script(line)
+    if script != "Latn" or language not in BY_CODE:
+        return script
+    label_script = language.partition("_")[2]
+    if label_script != "Latn" and script_share(line, label_script) >= EMBEDDED_LATIN_SHARE:
+        return label_script
+    return script
 
 
 def langid_batch(

@@ -116,6 +116,20 @@ def dominant_script(text: str) -> str:
     return script
 
 
+def script_share(text: str, script: str) -> float:
+    """Share of the letters and marks of ``text`` (its first MAX_CHARS characters) written in ``script``;
+    Han (``Hani``) counts as none when kana or Hangul make the text Japanese or Korean."""
+    counts = script_counts(text[:MAX_CHARS])
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    if script == "Hani":
+        han, kana = counts["Hani"], counts["Hira"] + counts["Kana"]
+        if kana >= KANA_SHARE * (han + kana) or counts["Hang"] >= KANA_SHARE * (han + counts["Hang"]):
+            return 0.0
+    return counts[script] / total
+
+
 @cache
 def _myanmar_signature(char: str) -> str | None:
     point = ord(char)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.langid.identify import LanguageIdentifier, langid_batch
+from pipelines.langid.identify import EMBEDDED_LATIN_SHARE, LanguageIdentifier, _written_script, langid_batch
 from pipelines.langid.normalize import normalize_text
-from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language
+from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language, script_share
 
 BURMESE = "နေပြည်တော် ဇူလိုင် ၂၆ ရက် နိုင်ငံတော်၏ အတိုင်ပင်ခံပုဂ္ဂိုလ် ဒေါ်အောင်ဆန်းစုကြည်သည် မြန်မာနိုင်ငံ"
 #: Syllables built from the Unicode charts: Shan consonants U+1075-U+1081 with Shan vowels U+1083-U+1086
@@ -101,3 +101,29 @@ def test_han_text_without_kana_is_not_japanese(identifier: LanguageIdentifier):
     assert all(p.score > 0.9 and "ja" not in dict(p.top) for p in predictions)  # zh's share once ja is ruled out
     japanese = identifier.predict(["東京大学で勉強しています。"])[0]
     assert japanese.language == "other" and japanese.top[0][0] == "ja"  # kana: Japanese it stays
+
+
+def test_latin_names_within_a_sentence_in_another_script_leave_its_label_standing(identifier: LanguageIdentifier):
+    # Written for this test: Latin names and acronyms outnumber the Thai, Chinese and Burmese letters.
+    sentences = ["Manchester United และ Liverpool FC แข่งขันกันที่ Old Trafford",
+                 "微软发布 Windows Server 和 Google Cloud Platform 的新价格",
+                 "Manchester United FC နဲ့ Liverpool FC ပွဲစဉ်"]
+    assert [dominant_script(s) for s in sentences] == ["Latn"] * 3
+    predictions = identifier.predict(sentences)
+    assert [p.language for p in predictions] == ["tha_Thai", "cmn_Hani", "mya_Mymr"]
+    assert [p.script for p in predictions] == ["Thai", "Hani", "Mymr"]
+    assert script_share(sentences[0], "Thai") >= EMBEDDED_LATIN_SHARE
+
+
+def test_a_few_letters_of_another_script_in_latin_text_do_not_carry_its_label():
+    text = "The committee met on Tuesday in Bangkok and agreed on the budget for next year: ไทย"
+    assert script_share(text, "Thai") < EMBEDDED_LATIN_SHARE
+    assert _written_script(text, "tha_Thai") == "Latn"  # a Thai label on it is dropped as und_Latn
+    assert _written_script(text, "eng_Latn") == "Latn"
+    assert script_share("今日は良い天気 Tokyo Station", "Hani") == 0.0  # kana: Japanese, not Han
+
+
+def test_shan_letters_are_found_under_latin_names_too(identifier: LanguageIdentifier):
+    text = "Taunggyi Shan State Muse Lashio Kengtung Tachileik " + SHAN[:24]
+    assert dominant_script(text) == "Latn" and _written_script(text, "mya_Mymr") == "Mymr"
+    assert identifier.predict([text])[0].language != "mya_Mymr"
