@@ -31,7 +31,12 @@ from pipelines.langid.regional import (
     RegionalLanguages,
     regional_languages,
 )
-from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language, script_share
+from pipelines.langid.scripts import (
+    NO_SCRIPT,
+    dominant_script,
+    myanmar_language,
+    script_share,
+)
 from pipelines.runtime.drops import split_by_reason
 
 #: Characters of a document given to the model; lid.176 is stable long before that.

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.langid.identify import EMBEDDED_LATIN_SHARE, LanguageIdentifier, _written_script, langid_batch
+from pipelines.langid.identify import (
+    EMBEDDED_LATIN_SHARE,
+    LanguageIdentifier,
+    _written_script,
+    langid_batch,
+)
 from pipelines.langid.normalize import normalize_text
-from pipelines.langid.scripts import NO_SCRIPT, dominant_script, myanmar_language, script_share
+from pipelines.langid.scripts import (
+    NO_SCRIPT,
+    dominant_script,
+    myanmar_language,
+    script_share,
+)
 
 BURMESE = "နေပြည်တော် ဇူလိုင် ၂၆ ရက် နိုင်ငံတော်၏ အတိုင်ပင်ခံပုဂ္ဂိုလ် ဒေါ်အောင်ဆန်းစုကြည်သည် မြန်မာနိုင်ငံ"
 #: Syllables built from the Unicode charts: Shan consonants U+1075-U+1081 with Shan vowels U+1083-U+1086
