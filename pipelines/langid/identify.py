@@ -1,8 +1,9 @@
 """Language ID: a model backend (fastText lid.176 by default, GlotLID by path, or heliport; see
 pipelines/langid/backends.py), the Malay vs Indonesian second stage (pipelines/langid/close_pairs.py),
 then the checks that keep other languages out of the eleven: the document's dominant script must be
-its label's script (pipelines/langid/scripts.py; Latin names within a sentence in another script aside; Han text without kana is not Japanese, so the model's
-Japanese probability is taken out of its ranking), Myanmar-script text with Shan, Mon or Karen letters
+its label's script (pipelines/langid/scripts.py; Latin names within a sentence in another script
+aside; Han text without kana is not Japanese, so the model's Japanese probability is taken out of
+its ranking), Myanmar-script text with Shan, Mon or Karen letters
 is not Burmese, Chinese text written in Cantonese, Wu, Hakka, Min Nan, Classical Chinese or Han-Nom
 is not Chinese (pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
 language is that language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""

@@ -106,14 +106,16 @@ def dominant_script(text: str) -> str:
     if kana:
         counts["Jpan"] = counts.pop("Hira", 0) + counts.pop("Kana", 0)
     script = counts.most_common(1)[0][0]
-    if script in ("Hani", "Jpan"):
-        han = counts["Hani"]
-        if kana >= KANA_SHARE * (han + kana):
-            return "Jpan"
-        if counts["Hang"] >= KANA_SHARE * (han + counts["Hang"]):
-            return "Kore"
-        return "Hani"
-    return script
+    return _han_script(counts["Hani"], kana, counts["Hang"]) if script in ("Hani", "Jpan") else script
+
+
+def _han_script(han: int, kana: int, hangul: int) -> str:
+    """``Jpan`` when kana, ``Kore`` when Hangul, make up KANA_SHARE of them with the Han letters, else ``Hani``."""
+    if kana >= KANA_SHARE * (han + kana):
+        return "Jpan"
+    if hangul >= KANA_SHARE * (han + hangul):
+        return "Kore"
+    return "Hani"
 
 
 def script_share(text: str, script: str) -> float:
@@ -123,10 +125,8 @@ def script_share(text: str, script: str) -> float:
     total = sum(counts.values())
     if not total:
         return 0.0
-    if script == "Hani":
-        han, kana = counts["Hani"], counts["Hira"] + counts["Kana"]
-        if kana >= KANA_SHARE * (han + kana) or counts["Hang"] >= KANA_SHARE * (han + counts["Hang"]):
-            return 0.0
+    if script == "Hani" and _han_script(counts["Hani"], counts["Hira"] + counts["Kana"], counts["Hang"]) != "Hani":
+        return 0.0
     return counts[script] / total
 
 
