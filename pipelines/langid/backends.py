@@ -2,8 +2,10 @@
 model with ``__label__`` labels by local path) and heliport (HeLI-OTS, 220 languages, its model inside
 the PyPI wheel; GPL-3.0, so the optional extra ``seamix[heliport]``).
 
-A backend ranks labels for one line of text: ``rank(line, k)`` returns up to ``k`` pairs of
-(raw label, score), best first; pipelines/langid/identify.py maps the labels to canonical codes.
+A backend ranks labels for lines of text: ``rank_many(lines, k)`` returns, per line, up to ``k`` pairs
+of (raw label, score), best first; pipelines/langid/identify.py maps the labels to canonical codes.
+fastText models are read and run by pipelines/langid/fasttext_numpy.py (the ``fasttext`` library's
+predictions, many lines per call: decision 42).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import importlib.resources
 from functools import lru_cache
 from typing import Protocol
 
+from pipelines.langid.fasttext_numpy import FastTextModel
 from pipelines.langid.scripts import dominant_script
 
 #: Backend names accepted in config (``langid_backend``).
 BACKENDS = ("fasttext", "heliport")
-_LABEL_PREFIX = "__label__"
 #: heliport labels that mean "no language" (below its confidence threshold, or not text).
 _HELIPORT_NONE = {"und", "zxx"}
 #: heliport's Japanese label.
@@ -30,7 +32,7 @@ class Backend(Protocol):
 
     name: str
 
-    def rank(self, line: str, k: int) -> list[tuple[str, float]]: ...
+    def rank_many(self, lines: list[str], k: int) -> list[list[tuple[str, float]]]: ...
 
 
 def default_model_path() -> str:
@@ -42,10 +44,8 @@ def default_model_path() -> str:
 
 
 @lru_cache(maxsize=4)
-def _load_model(model_path: str):
-    import fasttext
-
-    return fasttext.load_model(model_path)
+def _load_model(model_path: str) -> FastTextModel:
+    return FastTextModel(model_path)
 
 
 class FastTextBackend:
@@ -58,11 +58,10 @@ class FastTextBackend:
         self.model_path = model_path
         self._model = None
 
-    def rank(self, line: str, k: int) -> list[tuple[str, float]]:
+    def rank_many(self, lines: list[str], k: int) -> list[list[tuple[str, float]]]:
         if self._model is None:
             self._model = _load_model(self.model_path or default_model_path())
-        labels, probs = self._model.predict(line, k=k)
-        return [(label.removeprefix(_LABEL_PREFIX), min(float(p), 1.0)) for label, p in zip(labels, probs)]
+        return [[(label, min(p, 1.0)) for label, p in ranking] for ranking in self._model.predict(lines, k)]
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +84,11 @@ class HeliportBackend:
 
     name = "heliport"
 
+    def rank_many(self, lines: list[str], k: int) -> list[list[tuple[str, float]]]:
+        return [self.rank(line, k) for line in lines]
+
     def rank(self, line: str, k: int) -> list[tuple[str, float]]:
+        """The ranking of one line."""
         language = _UNSPACED_SCRIPTS.get(dominant_script(line))
         if language is not None:
             from pipelines.quality.segment import words  # the segmenters load lazily, once per process

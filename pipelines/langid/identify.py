@@ -121,16 +121,15 @@ class LanguageIdentifier:
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """Predict the language of each text (newlines become spaces, first MAX_CHARS characters);
-        each distinct line is identified once. fasttext-predict's list form returns no probabilities,
-        so lines go one by one to the model (on threads, slower on a busy machine: docs/decisions.md 33)."""
+        each distinct line is identified once, all of them in one call to the backend."""
         pair_stage = malay_indonesian() if self.close_pairs else None
         regional_stage = regional_languages() if self.checks else None
         lines = [" ".join(text[:MAX_CHARS].split()) for text in texts]
         distinct = list(dict.fromkeys(lines))
         predicted = {}
         k = max(self.k, _MIN_K)
-        for line in distinct:
-            ranked = tuple((label_code(label), score) for label, score in self.backend.rank(line, k))
+        for line, ranking in zip(distinct, self.backend.rank_many(distinct, k)):
+            ranked = tuple((label_code(label), score) for label, score in ranking)
             if self.checks and ranked and ranked[0][0] in _JAPANESE:
                 ranked = _without_japanese(line, ranked)
             prediction = _prediction(line, ranked, self.k, pair_stage)

@@ -26,8 +26,9 @@ def test_backends_are_chosen_by_name_and_bad_names_are_refused():
 
 
 def test_fasttext_backend_ranks_raw_labels():
-    ranked = FastTextBackend().rank("The weather is very nice today in the city.", 3)
+    ranked, thai = FastTextBackend().rank_many(["The weather is very nice today in the city.", "อากาศวันนี้ดีมาก"], 3)
     assert ranked[0][0] == "en" and len(ranked) == 3 and 0.5 < ranked[0][1] <= 1.0
+    assert thai[0][0] == "th"
 
 
 def test_config_reaches_the_langid_task_and_its_fingerprint():

@@ -101,8 +101,8 @@ class _FakeGlotLID:
     def __init__(self, labels: list[str], probs: list[float]) -> None:
         self.labels, self.probs = labels, probs
 
-    def predict(self, text: str, k: int = 1):
-        return self.labels[:k], self.probs[:k]
+    def predict(self, lines: list[str], k: int = 1) -> list[list[tuple[str, float]]]:
+        return [[(label.removeprefix("__label__"), p) for label, p in zip(self.labels[:k], self.probs[:k])] for _ in lines]
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ def test_repeated_texts_are_identified_once(identifier: LanguageIdentifier, monk
     texts = [ENGLISH, THAI, ENGLISH.replace(" ", "\n"), VIETNAMESE, THAI]
     alone = [identifier.predict([text])[0] for text in texts]
     ranked = []
-    rank = identifier.backend.rank
-    monkeypatch.setattr(identifier.backend, "rank", lambda line, k: ranked.append(line) or rank(line, k))
+    rank_many = identifier.backend.rank_many
+    monkeypatch.setattr(identifier.backend, "rank_many", lambda lines, k: ranked.extend(lines) or rank_many(lines, k))
     assert identifier.predict(texts) == alone
     assert len(ranked) == 3
