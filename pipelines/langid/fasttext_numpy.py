@@ -34,8 +34,11 @@ _SEPARATORS = bytes.maketrans(b"\0", b" ")
 _KSUB = 256
 #: Input rows gathered at once (a batch of lines is cut into chunks of about this many).
 _CHUNK_ROWS = 1 << 18
+#: Characters of the lines predicted together (1,353 NTREX documents of 2,000 characters from a cold
+#: cache: 0.64 s in slices of 64 documents, 0.85 s in slices of 1,024; the library 1.0 s).
+_BATCH_CHARS = 1 << 17
 #: Longest line of a summed block, as a multiple of its shortest (the zero padding is at most this).
-_GROUP_SPREAD = 1.25
+_GROUP_SPREAD = 2.0
 #: Tokens whose input rows are kept between calls; the cache starts over beyond this.
 _CACHE_TOKENS = 200_000
 _FNV_OFFSET, _FNV_PRIME = np.uint32(2166136261), np.uint32(16777619)
@@ -178,8 +181,18 @@ class FastTextModel:
         first, as ``fasttext.load_model(path).predict(line, k, threshold)`` returns them."""
         if k <= 0:
             raise ValueError("k must be positive")
-        if not lines:
-            return []
+        out: list[Ranking] = []
+        start = 0
+        while start < len(lines):  # slices of about _BATCH_CHARS characters: arrays that stay in cache
+            end, chars = start, 0
+            while end < len(lines) and (end == start or chars + len(lines[end]) <= _BATCH_CHARS):
+                chars += len(lines[end])
+                end += 1
+            out += self._predict_slice(lines[start:end], k, threshold)
+            start = end
+        return out
+
+    def _predict_slice(self, lines: Sequence[str], k: int, threshold: float) -> list[Ranking]:
         if len(self._index) > _CACHE_TOKENS:
             self._reset_cache()
         tokenized = [self._tokens(line) for line in lines]
