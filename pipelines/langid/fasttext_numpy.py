@@ -13,6 +13,7 @@ added one by one, dot products summed over the dimensions in order, the same sig
 
 from __future__ import annotations
 
+import mmap
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ class _Args:
 class _Reader:
     """Sequential little-endian reads over the model file's bytes."""
 
-    def __init__(self, data: bytes, path: str) -> None:
+    def __init__(self, data: bytes | mmap.mmap, path: str) -> None:
         self.data, self.offset, self.path = data, 0, path
 
     def take(self, fmt: str) -> tuple:
@@ -127,7 +128,9 @@ class FastTextModel:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        reader = _Reader(Path(path).read_bytes(), self.path)
+        with open(path, "rb") as handle:  # mapped, not read: a dense GlotLID matrix is shared by the workers' pages
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if Path(path).stat().st_size else b""
+        reader = _Reader(data, self.path)
         magic, _version = reader.take("ii")
         if magic != FASTTEXT_MAGIC:
             raise FastTextFormatError(f"{self.path}: not a fastText model (magic {magic})")
