@@ -23,10 +23,12 @@ class C4Rules(StrictModel):
         """The family's rules in evaluation order."""
 
         def javascript(doc: QualityDocument) -> float:
+            if "javascript" not in doc.lower_text:
+                return 0.0
             return ratio(sum("javascript" in line for line in doc.lower_lines), len(doc.lines))
 
         return [
-            Rule("c4_lorem_ipsum", lambda doc: float("lorem ipsum" in doc.text.lower()), high=0.0,
+            Rule("c4_lorem_ipsum", lambda doc: float("lorem ipsum" in doc.lower_text), high=0.0,
                  high_reason="c4_lorem_ipsum"),
             Rule("c4_javascript_line_frac", javascript, high=self.max_javascript_lines_ratio, high_reason="c4_javascript"),
         ]

@@ -29,6 +29,11 @@ class QualityDocument:
         return [line.strip() for line in self.text.split("\n") if line.strip()]
 
     @cached_property
+    def lower_text(self) -> str:
+        """``text`` lower-cased: a phrase absent from it is in none of ``lower_lines``."""
+        return self.text.lower()
+
+    @cached_property
     def lower_lines(self) -> list[str]:
         """``lines`` lower-cased."""
         return [line.lower() for line in self.lines]
@@ -61,7 +66,7 @@ class QualityDocument:
     @cached_property
     def content_words(self) -> list[str]:
         """Words holding a non-punctuation character, in order."""
-        return [w for w in self.words if w in self.distinct_content]
+        return list(filter(self.distinct_content.__contains__, self.words))
 
     @cached_property
     def repetition(self) -> NgramRepetition:

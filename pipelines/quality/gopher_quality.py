@@ -43,7 +43,7 @@ class GopherQualityRules(StrictModel):
         stop_words = self.stop_words
 
         def alpha_words(doc: QualityDocument) -> float:
-            alpha = {w for w in doc.distinct_content if w.isalpha() or any(ch.isalpha() for ch in w)}
+            alpha = {w for w in doc.distinct_content if w.isalpha() or any(map(str.isalpha, w))}
             return sum(map(alpha.__contains__, doc.content_words)) / len(doc.content_words)
 
         def symbols(doc: QualityDocument) -> float:

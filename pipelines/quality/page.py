@@ -33,7 +33,10 @@ class PageRules(StrictModel):
         phrases = self.boilerplate_phrases
 
         def boilerplate(doc: QualityDocument) -> float:
-            return ratio(sum(any(p in line for p in phrases) for line in doc.lower_lines), len(doc.lines))
+            present = [p for p in phrases if p in doc.lower_text]  # a phrase the page lacks is in none of its lines
+            if not present:
+                return 0.0
+            return ratio(sum(any(p in line for p in present) for line in doc.lower_lines), len(doc.lines))
 
         return [
             Rule("page_chars", lambda doc: len(doc.text), low=self.min_chars, low_reason="page_too_short"),

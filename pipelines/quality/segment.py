@@ -77,10 +77,11 @@ def _icu_segmenter(locale: str) -> Callable[[str], list[str]]:
         # ICU's boundaries are UTF-16 offsets: with characters outside the basic plane (emoji, CJK
         # extensions: two UTF-16 units each) slice ICU's own string, or every later word shifts
         utf16 = icu.UnicodeString(text)
-        pieces = text if utf16.length() == len(text) else utf16
         breaker.setText(utf16)
         bounds = [breaker.first(), *breaker]
-        return [str(pieces[start:end]) for start, end in zip(bounds, bounds[1:])]
+        if utf16.length() == len(text):
+            return [text[start:end] for start, end in zip(bounds, bounds[1:])]
+        return [str(utf16[start:end]) for start, end in zip(bounds, bounds[1:])]
 
     return segment
 
