@@ -11,7 +11,8 @@ sequences (datatrove compares the words joined without a separator, so ``ab c`` 
 Each n-gram gets a dense id built from the (n-1)-gram id and the next word's id, so no string is
 ever joined; one ``np.unique`` per n gives the ids, each id's first position and its count. The
 left-to-right walk visits only the positions whose n-gram occurred before (every other position
-is a first occurrence: the walk records it and moves on, which one ``set.update`` does at once)."""
+is a first occurrence: the walk records it and moves on, which one ``set.update`` does at once).
+When no (n-1)-gram repeats, no n-gram does, and the n-grams get their ids without ``np.unique``."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ class NgramRepetition:
         if n == 1:
             values = self._word_ids
         else:  # pair each (n-1)-gram id with the next word's id (both below the word count)
+            if n > 2 and (shorter := self._ngrams(n - 1)).counts.max(initial=0) <= 1:
+                unique = np.arange(max(len(shorter.ids) - 1, 0))  # no (n-1)-gram repeats: no n-gram does
+                self._grams[n] = _Grams(unique, unique, np.ones(len(unique), dtype=np.int64))
+                return self._grams[n]
             previous = self._word_ids if n == 2 else self._ngrams(n - 1).ids
             values = previous[:-1] * len(self._word_ids) + self._word_ids[n - 1 :]
         _, first, ids, counts = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
