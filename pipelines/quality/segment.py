@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import pairwise
 
 from datatrove.utils.text import PUNCTUATION_SET
 
@@ -80,8 +81,8 @@ def _icu_segmenter(locale: str) -> Callable[[str], list[str]]:
         breaker.setText(utf16)
         bounds = [breaker.first(), *breaker]
         if utf16.length() == len(text):
-            return [text[start:end] for start, end in zip(bounds, bounds[1:])]
-        return [str(utf16[start:end]) for start, end in zip(bounds, bounds[1:])]
+            return [text[start:end] for start, end in pairwise(bounds)]
+        return [str(utf16[start:end]) for start, end in pairwise(bounds)]
 
     return segment
 

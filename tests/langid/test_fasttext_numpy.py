@@ -134,7 +134,7 @@ def test_threshold_and_k_as_the_library_applies_them():
     model = FastTextModel(default_model_path())
     reference = fasttext.load_model(default_model_path())
     for line, ranking in zip(lines, model.predict(lines, k=10, threshold=0.05)):
-        labels, probs = reference.predict(line, k=10, threshold=0.05)
+        labels, _ = reference.predict(line, k=10, threshold=0.05)
         assert [label for label, _ in ranking] == [label.removeprefix("__label__") for label in labels]
         assert all(p >= 0.05 for _, p in ranking)
     with pytest.raises(ValueError, match="k must be positive"):
