@@ -33,7 +33,7 @@ LABEL_PREFIX = b"__label__"
 _SEPARATORS = bytes.maketrans(b"\0", b" ")
 #: Product-quantizer centroids per sub-quantizer (8 bits).
 _KSUB = 256
-#: Input rows gathered at once (a batch of lines is cut into chunks of about this many).
+#: Rows of one summed block at most (its lines times the longest of them; see _hidden).
 _CHUNK_ROWS = 1 << 18
 #: Characters of the lines predicted together (1,353 NTREX documents of 2,000 characters from a cold
 #: cache: 0.64 s in slices of 64 documents, 0.85 s in slices of 1,024; the library 1.0 s).
@@ -57,7 +57,6 @@ class _Args:
     dim: int
     word_ngrams: int
     loss: int
-    model: int
     bucket: int
     minn: int
     maxn: int
@@ -136,7 +135,7 @@ class FastTextModel:
             raise FastTextFormatError(f"{self.path}: not a fastText model (magic {magic})")
         dim, _ws, _epoch, _min_count, _neg, word_ngrams, loss, model, bucket, minn, maxn, _lr_update = reader.take("12i")
         reader.take("d")
-        self.args = _Args(dim, word_ngrams, loss, model, bucket, minn, maxn)
+        self.args = _Args(dim, word_ngrams, loss, bucket, minn, maxn)
         if model != MODEL_SUPERVISED:
             raise FastTextFormatError(f"{self.path}: not a supervised (classification) model")
         if loss not in (LOSS_HS, LOSS_NS, LOSS_SOFTMAX, LOSS_OVA):
@@ -148,7 +147,6 @@ class FastTextModel:
             word = reader.cstring()
             count, kind = reader.take("qb")
             entries.append((word, count, kind))
-        self.nwords = nwords
         self.labels = [word.removeprefix(LABEL_PREFIX).decode("utf-8", "replace") for word, _, _ in entries[nwords:]]
         self._vocabulary = {word: index for index, (word, _, kind) in enumerate(entries) if kind == 0}
         pairs = reader.array("<i4", 2 * pruneidx_size).reshape(-1, 2) if pruneidx_size > 0 else None
@@ -243,14 +241,14 @@ class FastTextModel:
         words = [t for t in ordered if t != EOS and (t in self._vocabulary or not t.startswith(LABEL_PREFIX))]
         ngram_rows, ngram_counts = self._ngram_rows(words)
         per_token = dict(zip(words, ngram_counts.tolist()))
-        wid = [self._vocabulary.get(t, -1) for t in ordered]
-        counts = np.array([per_token.get(t, 0) for t in ordered], dtype=np.int64) + (np.array(wid) >= 0)
+        wid = np.array([self._vocabulary.get(t, -1) for t in ordered], dtype=np.int64)
+        own = wid >= 0
+        counts = np.array([per_token.get(t, 0) for t in ordered], dtype=np.int64) + own
         rows = np.empty(int(counts.sum()), dtype=np.int64)
         first = np.cumsum(counts) - counts
-        own = np.array([w >= 0 for w in wid], dtype=bool)
         is_word = np.zeros(len(rows), dtype=bool)
         is_word[first[own]] = True
-        rows[is_word] = np.array(wid, dtype=np.int64)[own]
+        rows[is_word] = wid[own]
         rows[~is_word] = ngram_rows  # words in `ordered` order, each word's n-grams after its own row
         base = len(self._index)
         self._starts = _grown(self._starts, base + len(ordered))

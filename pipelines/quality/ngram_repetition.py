@@ -44,11 +44,14 @@ class NgramRepetition:
         if n == 1:
             values = self._word_ids
         else:  # pair each (n-1)-gram id with the next word's id (both below the word count)
-            if n > 2 and (shorter := self._ngrams(n - 1)).counts.max(initial=0) <= 1:
-                unique = np.arange(max(len(shorter.ids) - 1, 0))  # no (n-1)-gram repeats: no n-gram does
-                self._grams[n] = _Grams(unique, unique, np.ones(len(unique), dtype=np.int64))
-                return self._grams[n]
-            previous = self._word_ids if n == 2 else self._ngrams(n - 1).ids
+            previous = self._word_ids
+            if n > 2:
+                shorter = self._ngrams(n - 1)
+                if shorter.counts.max(initial=0) <= 1:  # no (n-1)-gram repeats: no n-gram does
+                    unique = np.arange(max(len(shorter.ids) - 1, 0))
+                    self._grams[n] = _Grams(unique, unique, np.ones(len(unique), dtype=np.int64))
+                    return self._grams[n]
+                previous = shorter.ids
             values = previous[:-1] * len(self._word_ids) + self._word_ids[n - 1 :]
         _, first, ids, counts = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
         self._grams[n] = _Grams(ids, first, counts)
