@@ -3,7 +3,9 @@
 Same shards, same run, each variant in a fresh process (peak RSS is the process's own), --rounds
 times in the order A B C C B A (a drift in load hits every variant alike); a variant's seconds are
 its best run (the least disturbed by other jobs on a shared machine, as timeit reports), and the
-median run's ratio is printed beside it. Text: the
+median run's ratio is printed beside it, and the paired ratio: per round, the bare loop's two runs
+(first and last) over the variant's two (symmetric in time around the round's middle, so a drift that is linear over the round
+cancels), as the median and the range over the rounds. Text: the
 real books in ../shared/realdata/text/books cut into ~2,000-character documents, counted with Gemma 3,
 sampled into a mix at --scales epochs (1x, then the same pool repeated), so the mix grows while the
 pool stays the same.
@@ -11,7 +13,7 @@ pool stays the same.
     .venv/bin/python bench/export_bench.py [--scales 1,4,8] [--formats megatron,jsonl,mds] [--rounds 3] [--work /tmp/export-bench]
 
 Prints tokens/s per variant (best run), the ratio export / bare loop for the best and the median
-runs (target >= 0.9), the least CPU seconds (user + system, all threads) of a run and peak RSS per
+runs and the paired ratio per round (target >= 0.9), the least CPU seconds (user + system, all threads) of a run and peak RSS per
 mix size (target: flat as the mix grows).
 """
 
@@ -141,27 +143,34 @@ def main() -> None:
     records = documents()
     print(f"{len(records):,} documents, {sum(r['tokens_gemma3'] for r in records):,} Gemma 3 tokens per epoch")
     print(f"{'mix':>5} {'variant':>9} {'tokens':>11} {'best s':>8} {'tokens/s':>10} {'vs bare':>8} {'median':>7} "
-          f"{'CPU s':>6} {'peak RSS MB':>12}")
+          f"{'CPU s':>6} {'peak RSS MB':>12}  {'paired: median (range)':>22}")
     for scale in [int(s) for s in args.scales.split(",")]:
         root, spec_file = build_mix(work / f"{scale}x", scale, records)
         variants = ["bare", *args.formats.split(",")]
         runs: dict[str, list[dict]] = {v: [] for v in variants}
-        for variant in (variants + variants[::-1]) * args.rounds:
-            proc = subprocess.run([sys.executable, __file__, "--child", variant, root, spec_file],
-                                  capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                print(f"{scale:>4}x {variant:>9}  failed: {proc.stderr.strip().splitlines()[-1]}")
-                continue
-            runs[variant].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        round_seconds: list[dict[str, float]] = []
+        for _ in range(args.rounds):
+            round_seconds.append(dict.fromkeys(variants, 0.0))
+            for variant in variants + variants[::-1]:
+                proc = subprocess.run([sys.executable, __file__, "--child", variant, root, spec_file],
+                                      capture_output=True, text=True, check=False)
+                if proc.returncode != 0:
+                    print(f"{scale:>4}x {variant:>9}  failed: {proc.stderr.strip().splitlines()[-1]}")
+                    round_seconds[-1][variant] = float("nan")
+                    continue
+                runs[variant].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                round_seconds[-1][variant] += runs[variant][-1]["seconds"]
         best = {v: min(r["seconds"] for r in results) for v, results in runs.items() if results}
         median = {v: statistics.median(r["seconds"] for r in results) for v, results in runs.items() if results}
         for variant, results in runs.items():
             if not results or "bare" not in best:
                 continue
             rate = results[0]["tokens"] / best[variant]
+            paired = sorted(r["bare"] / r[variant] for r in round_seconds if r["bare"] == r["bare"] and r[variant] == r[variant])
             print(f"{scale:>4}x {variant:>9} {results[0]['tokens']:>11,} {best[variant]:>8.2f} {rate:>10,.0f} "
                   f"{best['bare'] / best[variant]:>7.2f}x {median['bare'] / median[variant]:>6.2f}x "
-                  f"{min(r['cpu'] for r in results):>6.2f} {max(r['rss_mb'] for r in results):>12,.0f}")
+                  f"{min(r['cpu'] for r in results):>6.2f} {max(r['rss_mb'] for r in results):>12,.0f}  "
+                  f"{statistics.median(paired):>8.2f}x ({paired[0]:.2f}-{paired[-1]:.2f})")
 
 if __name__ == "__main__":
     main()

@@ -69,16 +69,14 @@ class DocumentEncoder:
         """Per text: ``prefix + ids + suffix`` as int32 (vocabularies stay below 2**31, megatron.token_dtype)
         and the count of ``ids``."""
         encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
-        head, tail = len(self.prefix), len(self.suffix)
+        prefix, suffix = self.prefix, self.suffix
         tokens, counts = [], []
         for enc in encodings:
-            ids = enc.ids
-            doc = np.empty(head + len(ids) + tail, dtype=np.int32)
-            doc[:head] = self.prefix
-            doc[head:head + len(ids)] = ids
-            doc[head + len(ids):] = self.suffix
-            tokens.append(doc)
+            ids = enc.ids  # a new list per call: the special tokens go into it, then one conversion
             counts.append(len(ids))
+            ids[:0] = prefix
+            ids += suffix
+            tokens.append(np.array(ids, dtype=np.int32))
         return tokens, counts
 
 
