@@ -4,8 +4,8 @@ Same shards, same run, each variant in a fresh process (peak RSS is the process'
 times in the order A B C C B A (a drift in load hits every variant alike); a variant's seconds are
 its best run (the least disturbed by other jobs on a shared machine, as timeit reports), and the
 median run's ratio is printed beside it, and the paired ratio: per round, the bare loop's two runs
-(first and last) over the variant's two (symmetric in time around the round's middle, so a drift that is linear over the round
-cancels), as the median and the range over the rounds. Text: the
+(first and last) over the variant's two (symmetric in time about the round's middle, so a drift
+linear over the round cancels), as the median and the range over the rounds. Text: the
 real books in ../shared/realdata/text/books cut into ~2,000-character documents, counted with Gemma 3,
 sampled into a mix at --scales epochs (1x, then the same pool repeated), so the mix grows while the
 pool stays the same.
@@ -13,14 +13,15 @@ pool stays the same.
     .venv/bin/python bench/export_bench.py [--scales 1,4,8] [--formats megatron,jsonl,mds] [--rounds 3] [--work /tmp/export-bench]
 
 Prints tokens/s per variant (best run), the ratio export / bare loop for the best and the median
-runs and the paired ratio per round (target >= 0.9), the least CPU seconds (user + system, all threads) of a run and peak RSS per
-mix size (target: flat as the mix grows).
+runs and the paired ratio per round (target >= 0.9), the least CPU seconds (user + system, all
+threads) of a run and peak RSS per mix size (target: flat as the mix grows).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import shutil
 import statistics
@@ -166,11 +167,13 @@ def main() -> None:
             if not results or "bare" not in best:
                 continue
             rate = results[0]["tokens"] / best[variant]
-            paired = sorted(r["bare"] / r[variant] for r in round_seconds if r["bare"] == r["bare"] and r[variant] == r[variant])
+            paired = sorted(r["bare"] / r[variant] for r in round_seconds  # rounds where both ran twice
+                            if not (math.isnan(r["bare"]) or math.isnan(r[variant])))
+            paired_text = f"{statistics.median(paired):>8.2f}x ({paired[0]:.2f}-{paired[-1]:.2f})" if paired else "no full round"
             print(f"{scale:>4}x {variant:>9} {results[0]['tokens']:>11,} {best[variant]:>8.2f} {rate:>10,.0f} "
                   f"{best['bare'] / best[variant]:>7.2f}x {median['bare'] / median[variant]:>6.2f}x "
                   f"{min(r['cpu'] for r in results):>6.2f} {max(r['rss_mb'] for r in results):>12,.0f}  "
-                  f"{statistics.median(paired):>8.2f}x ({paired[0]:.2f}-{paired[-1]:.2f})")
+                  f"{paired_text}")
 
 if __name__ == "__main__":
     main()

@@ -80,7 +80,6 @@ def _render(template: jinja2.Template, variables: dict[str, Any]) -> str:
         return environment.concat(template.root_render_func(context))
     except Exception:
         environment.handle_exception()  # re-raises, its traceback pointing into the template source
-        raise
 
 
 @cache
