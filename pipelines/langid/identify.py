@@ -6,14 +6,18 @@ aside; Han text without kana is not Japanese, so the model's Japanese probabilit
 its ranking), Myanmar-script text with Shan, Mon or Karen letters
 is not Burmese, Chinese text written in Cantonese, Wu, Hakka, Min Nan, Classical Chinese or Han-Nom
 is not Chinese (pipelines/langid/han_varieties.py), and Indonesian, Malay or Filipino text that reads as a regional
-language is that language (pipelines/langid/regional.py); and the langid stage (normalise, identify, drop)."""
+language is that language (pipelines/langid/regional.py); the backend's probabilities are read given
+the text's script (``_given_script``); and the langid stage (normalise, identify, drop)."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import langcodes
 import pyarrow as pa
 
 from pipelines.langid.backends import Backend, default_model_path, make_backend  # noqa: F401 (cli, bench)
@@ -36,6 +40,7 @@ from pipelines.langid.scripts import (
     NO_SCRIPT,
     dominant_script,
     myanmar_language,
+    sampled_counts,
     script_share,
 )
 from pipelines.runtime.drops import split_by_reason
@@ -58,6 +63,8 @@ CHINESE = "cmn_Hani"
 _JAPANESE = {"ja", "jpn", "jpn_Jpan"}
 #: heliport's one label for Malay and Indonesian; undecided, it is Indonesian, the larger web language.
 _HELIPORT_MALAY = "msa"
+#: Scripts of Han mixed with kana or Hangul: the kana check owns their labels (``_without_japanese``).
+_KANA_SCRIPTS = {"Jpan", "Kore"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class Prediction:
     """Language of one text: ``language`` is a target's canonical code, a regional language's code
     (``jav_Latn``, ``shn_Mymr``), ``und_<Script>`` for a target label in the wrong script, or
     ``OTHER``; ``top`` holds the k best (code, score) pairs of the backend, codes canonical where
-    known, else the raw label; ``script`` is the text's dominant script (ISO 15924), or its label's
+    known, else the raw label, less those the text's script rules out (``_given_script``); ``script`` is the text's dominant script (ISO 15924), or its label's
     script when only embedded Latin names outnumber that script's letters (``_written_script``).
 
     When the top label is Malay or Indonesian, ``score`` is the backend's probability of the pair
@@ -100,6 +107,29 @@ def _same_script(a: str, b: str) -> bool:
     return a == b or {a, b} <= _HAN_SCRIPTS
 
 
+@cache
+def label_script(code: str) -> str | None:
+    """ISO 15924 script a label's language is written in: a ``lang_Script`` code's own (Han variants
+    as ``Hani``), else its language's likely script (langcodes' CLDR data: ``lo`` -> ``Laoo``, ``kn``
+    -> ``Knda``); None when unknown."""
+    language, _, script = code.partition("_")
+    if not script:
+        try:
+            script = langcodes.Language.get(language).maximize().script or ""
+        except ValueError:  # not a language tag
+            script = ""
+    if len(script) != 4 or not script.istitle() or script == "Zzzz":
+        return None
+    return "Hani" if script in _HAN_SCRIPTS else script
+
+
+def lone_scripts(labels: Iterable[str]) -> frozenset[str]:
+    """Scripts that exactly one of a backend's ``labels`` is written in (lid.176: Lao, Khmer, Thai,
+    Tamil, Myanmar and others; not Latin or Han), kana scripts aside."""
+    counts = Counter(label_script(label_code(label)) for label in labels)
+    return frozenset(script for script, n in counts.items() if n == 1 and script is not None and script not in _KANA_SCRIPTS)
+
+
 class LanguageIdentifier:
     """A backend followed by the Malay/Indonesian second stage and the script, Myanmar and regional
     checks; models load on first use, once per process. ``close_pairs=False`` turns the second stage
@@ -118,6 +148,7 @@ class LanguageIdentifier:
         self.close_pairs = close_pairs
         self.checks = checks
         self.backend: Backend = make_backend(backend, model_path)
+        self._lone_scripts: frozenset[str] | None = None
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """Predict the language of each text (newlines become spaces, first MAX_CHARS characters);
@@ -128,10 +159,15 @@ class LanguageIdentifier:
         distinct = list(dict.fromkeys(lines))
         predicted = {}
         k = max(self.k, _MIN_K)
+        if self.checks and self._lone_scripts is None:
+            self._lone_scripts = lone_scripts(self.backend.labels())
         for line, ranking in zip(distinct, self.backend.rank_many(distinct, k)):
             ranked = tuple((label_code(label), score) for label, score in ranking)
-            if self.checks and ranked and ranked[0][0] in _JAPANESE:
-                ranked = _without_japanese(line, ranked)
+            if self.checks and ranked:
+                if ranked[0][0] in _JAPANESE:
+                    ranked = _without_japanese(line, ranked)
+                else:
+                    ranked = _given_script(line, ranked, self._lone_scripts or frozenset())
             prediction = _prediction(line, ranked, self.k, pair_stage)
             if self.checks:
                 prediction = _checked(line, prediction, regional_stage)
@@ -168,6 +204,45 @@ def _without_japanese(line: str, ranked: tuple[tuple[str, float], ...]) -> tuple
     if rest <= 0.0:  # all the backend's confidence was Japanese (heliport scores its answer 1.0)
         return ((others[0][0], 1.0), *others[1:])
     return tuple((code, min(score / rest, 1.0)) for code, score in others)
+
+
+def _given_script(line: str, ranked: tuple[tuple[str, float], ...], lone: frozenset[str]) -> tuple[tuple[str, float], ...]:
+    """``ranked`` as it reads once the text's letters are known. Labels written in a script that holds
+    less than EMBEDDED_LATIN_SHARE of the text's letters are taken out, and so is the probability left
+    outside the top k when the leading label's script is in ``lone`` (no other label of the backend
+    writes it) and no other script holds that share; the rest are divided by what remains. lid.176
+    gives a Lao sentence 0.31 Lao, 0.18 Vietnamese and 0.08 Kannada: given Lao letters only, its Lao
+    is 1.0; *"ທຸກມື້ນີ້, ແມ່ນບໍ່ມີເລີຍ"* Scottish Gaelic 0.27, Lao 0.15: Lao. A top label of an absent
+    script gives way only to the one label of such a lone script (else the script check judges it:
+    romanised Hindi labelled ``hi`` is not English for its runner-up). Labels of unknown or kana
+    script stay; ASCII text counts as Latin."""
+    known = [script if script not in _KANA_SCRIPTS else None for script in map(label_script, (code for code, _ in ranked))]
+    present = {script for script in known if script is not None}
+    if len(present) <= 1 and not present & lone:
+        return ranked  # the labels agree on a script others write too: the letters add nothing
+    shares = _script_shares(line)
+    out = [script is not None and shares.get(script, 0.0) < EMBEDDED_LATIN_SHARE for script in known]
+    if all(out):
+        return ranked
+    lead = out.index(False)
+    if lead > 0 and known[lead] not in lone:
+        return ranked
+    removed = sum(score for (_, score), ruled_out in zip(ranked, out) if ruled_out)
+    if known[lead] in lone and all(share < EMBEDDED_LATIN_SHARE for script, share in shares.items() if script != known[lead]):
+        removed += max(0.0, 1.0 - sum(score for _, score in ranked))
+    rest = 1.0 - removed
+    if removed <= 0.0 or rest <= 0.0:
+        return ranked
+    return tuple((code, min(score / rest, 1.0)) for (code, score), ruled_out in zip(ranked, out) if not ruled_out)
+
+
+def _script_shares(line: str) -> dict[str, float]:
+    """Share of the letters of ``line`` in each script, as ``sampled_counts`` counts them (ASCII text: all Latin)."""
+    if line[: MAX_CHARS].isascii():
+        return {"Latn": 1.0}
+    counts = sampled_counts(line)
+    total = sum(counts.values())
+    return {script: n / total for script, n in counts.items()} if total else {}
 
 
 def pair_log_odds(ranked: tuple[tuple[str, float], ...]) -> float:

@@ -92,20 +92,29 @@ def script_counts(text: str, step: int = 1) -> Counter[str]:
     return counts
 
 
+@lru_cache(maxsize=2)
+def sampled_counts(text: str) -> Counter[str]:
+    """``script_counts`` of the first MAX_CHARS characters of a non-ASCII ``text``, on every
+    SAMPLE_STEP-th character of a long one (dominance and shares do not need every character); cached
+    for the last texts, which the langid stage reads twice (identify.py). Do not modify the result."""
+    window = text[:MAX_CHARS]
+    return script_counts(window, SAMPLE_STEP if len(window) > MAX_CHARS // 2 else 1)
+
+
 def dominant_script(text: str) -> str:
     """The script most letters of ``text`` are written in (ISO 15924), ``Jpan``/``Kore`` for Han
-    mixed with kana/Hangul, ``NO_SCRIPT`` when the text has no letter; counted on every SAMPLE_STEP-th
-    character, or on all of a short text's."""
+    mixed with kana/Hangul, ``NO_SCRIPT`` when the text has no letter (``sampled_counts``)."""
     window = text[:MAX_CHARS]
     if window.isascii():  # the common case, at C speed
         return "Latn" if _ASCII_LETTER.search(window) else NO_SCRIPT
-    counts = script_counts(window, SAMPLE_STEP if len(window) > MAX_CHARS // 2 else 1)
+    counts = sampled_counts(text)
     if not counts:
         return NO_SCRIPT
     kana = counts["Hira"] + counts["Kana"]
+    ranked = Counter({script: n for script, n in counts.items() if script not in ("Hira", "Kana")})
     if kana:
-        counts["Jpan"] = counts.pop("Hira", 0) + counts.pop("Kana", 0)
-    script = counts.most_common(1)[0][0]
+        ranked["Jpan"] = kana
+    script = ranked.most_common(1)[0][0]
     return _han_script(counts["Hani"], kana, counts["Hang"]) if script in ("Hani", "Jpan") else script
 
 

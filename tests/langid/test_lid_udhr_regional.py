@@ -56,4 +56,6 @@ def test_target_declarations_are_kept_as_themselves():
         kept[language] = sum(kept_as(p, scores) == language for p in predictions) / len(paragraphs)
     assert len(kept) == 9
     assert kept["cmn_Hani"] >= 0.98, kept  # measured 100% (91.4% while lid.176's ja decided short articles)
-    assert min(kept.values()) >= 0.93, kept  # measured: Filipino 93.7% (short titles), Lao 98.3%, the rest 100%
+    assert kept.pop("fil_Latn") >= 0.93, kept  # measured 93.7% (two titles, two one-line articles under 0.5)
+    # measured 100% each (Lao 98.3% before the ranking was read given the script, decision 43)
+    assert min(kept.values()) >= 0.99, kept

@@ -7,8 +7,11 @@ import pytest
 from pipelines.langid.identify import (
     EMBEDDED_LATIN_SHARE,
     LanguageIdentifier,
+    _given_script,
     _written_script,
+    label_script,
     langid_batch,
+    lone_scripts,
 )
 from pipelines.langid.normalize import normalize_text
 from pipelines.langid.scripts import (
@@ -137,3 +140,37 @@ def test_shan_letters_are_found_under_latin_names_too(identifier: LanguageIdenti
     text = "Taunggyi Shan State Muse Lashio Kengtung Tachileik " + SHAN[:24]
     assert dominant_script(text) == "Latn" and _written_script(text, "mya_Mymr") == "Mymr"
     assert identifier.predict([text])[0].language != "mya_Mymr"
+
+
+def test_label_scripts_come_from_the_code_or_the_languages_likely_script():
+    assert [label_script(code) for code in ("lao_Laoo", "kn", "vi", "zh", "yue_Hant", "ja", "tam_Latn")] == [
+        "Laoo", "Knda", "Latn", "Hani", "Hani", "Jpan", "Latn"]
+    assert label_script("not a language") is None
+    lone = lone_scripts(LanguageIdentifier().backend.labels())  # lid.176's 176 labels
+    assert {"Laoo", "Khmr", "Thai", "Taml", "Mymr"} <= lone and not {"Latn", "Hani", "Jpan"} & lone
+
+
+def test_probabilities_are_read_given_the_texts_script():
+    lao = "ຂ້ອຍໄປຕະຫຼາດ ພວກເຮົາກິນເຂົ້າ"  # written for this test
+    ranked = (("lao_Laoo", 0.31), ("vie_Latn", 0.18), ("kn", 0.08))
+    # no other label writes Lao and the text has no other letter: all of the probability is Lao's
+    assert _given_script(lao, ranked, frozenset({"Laoo"})) == (("lao_Laoo", 1.0),)
+    # where another label could write Lao, only the runners-up of absent scripts go (0.26 of the mass)
+    assert _given_script(lao, ranked, frozenset()) == (("lao_Laoo", pytest.approx(0.31 / 0.74)),)
+    with_latin = lao + " Vientiane Capital COVID"  # Latin holds over EMBEDDED_LATIN_SHARE of the letters:
+    # Vietnamese and the mass outside the top 3 stay, Kannada goes
+    assert _given_script(with_latin, ranked, frozenset({"Laoo"})) == (
+        ("lao_Laoo", pytest.approx(0.31 / 0.92)), ("vie_Latn", pytest.approx(0.18 / 0.92)))
+    latin = (("fil_Latn", 0.45), ("ceb_Latn", 0.07), ("ind_Latn", 0.05))
+    assert _given_script("Walang sino man ang aalisan", latin, frozenset({"Laoo"})) == latin  # nothing to rule out
+    thai_label_on_latin = (("tha_Thai", 0.6), ("eng_Latn", 0.3))
+    assert _given_script("The weather is fine", thai_label_on_latin, frozenset({"Thai"})) == thai_label_on_latin
+
+
+def test_a_top_label_of_an_absent_script_gives_way_only_to_a_lone_scripts_label():
+    lao = "ທຸກມື້ນີ້ ແມ່ນບໍ່ມີເລີຍ"  # written for this test
+    gaelic_first = (("gd", 0.27), ("lao_Laoo", 0.15), ("kn", 0.09))
+    assert _given_script(lao, gaelic_first, frozenset({"Laoo", "Knda"})) == (("lao_Laoo", pytest.approx(1.0)),)
+    assert _given_script(lao, gaelic_first, frozenset({"Knda"})) == gaelic_first  # Lao not lone: the script check judges gd
+    hindi_first = (("hi", 0.5), ("eng_Latn", 0.3), ("ur", 0.1))  # romanised Hindi: not English for its runner-up
+    assert _given_script("Mera naam Rahul hai aur main Dilli mein rehta hoon", hindi_first, frozenset({"Taml"})) == hindi_first
