@@ -63,29 +63,35 @@ _KNOWN_ONLY, _UNKNOWN = -1, -2
 
 @dataclass(frozen=True)
 class _Group:
-    """Regional languages scored against one target: ``codes[word]`` is the word's row of ``matrix``
-    (its evidence for each language), or _KNOWN_ONLY for a word only the target's lists know."""
+    """Regional languages scored against one target: ``codes[word]`` is the word's row of ``table``
+    (its evidence for each language, then 1.0 when the target's or English's lists know the word), or
+    _KNOWN_ONLY for a word only the target's lists know."""
 
     languages: tuple[str, ...]
     codes: dict[str, int]
-    matrix: np.ndarray  # (words, languages)
-    row_known: np.ndarray  # (words,) whether the target's (or English's) lists know the row's word
+    table: np.ndarray  # (words, languages + 1): the evidence columns and the "known" column
     penalty: float  # evidence against every language of a target word none of them uses
 
     @classmethod
     def build(cls, languages: tuple[str, ...], vocabulary: list[str], matrix: np.ndarray, known: frozenset[str], penalty: float) -> _Group:
         codes = dict.fromkeys(known, _KNOWN_ONLY)
         codes.update((word, i) for i, word in enumerate(vocabulary))
-        row_known = np.array([word in known for word in vocabulary], dtype=bool)
-        return cls(languages, codes, matrix, row_known, penalty)
+        row_known = np.array([word in known for word in vocabulary], dtype=np.float64).reshape(-1, 1)
+        return cls(languages, codes, np.hstack([matrix.reshape(len(vocabulary), len(languages)), row_known]), penalty)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The evidence of each row's word for each language (words, languages)."""
+        return self.table[:, :-1]
 
     def evidence(self, words: tuple[str, ...]) -> tuple[np.ndarray, int]:
-        """Summed evidence per language of ``words``, and how many of them the target's lists know."""
+        """Summed evidence per language of ``words``, and how many of them the target's lists know
+        (one ``take`` and one sum over the rows, the "known" column summed with the evidence)."""
         codes = [self.codes.get(word, _UNKNOWN) for word in words]
         rows = [code for code in codes if code >= 0]
         shared = codes.count(_KNOWN_ONLY)
-        total = self.matrix[rows].sum(axis=0) + shared * self.penalty
-        return total, shared + int(self.row_known[rows].sum())
+        summed = self.table.take(rows, axis=0).sum(axis=0)
+        return summed[:-1] + shared * self.penalty, shared + int(summed[-1])
 
 
 class RegionalLanguages:
