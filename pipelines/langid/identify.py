@@ -72,8 +72,9 @@ class Prediction:
     """Language of one text: ``language`` is a target's canonical code, a regional language's code
     (``jav_Latn``, ``shn_Mymr``), ``und_<Script>`` for a target label in the wrong script, or
     ``OTHER``; ``top`` holds the k best (code, score) pairs of the backend, codes canonical where
-    known, else the raw label, less those the text's script rules out (``_given_script``); ``script`` is the text's dominant script (ISO 15924), or its label's
-    script when only embedded Latin names outnumber that script's letters (``_written_script``).
+    known, else the raw label, less those the text's script rules out (``_given_script``); ``script``
+    is the text's dominant script (ISO 15924), or its label's script when only embedded Latin names
+    outnumber that script's letters (``_written_script``).
 
     When the top label is Malay or Indonesian, ``score`` is the backend's probability of the pair
     (Malay + Indonesian) and the second stage, when confident, chooses which."""
@@ -237,8 +238,9 @@ def _given_script(line: str, ranked: tuple[tuple[str, float], ...], lone: frozen
 
 
 def _script_shares(line: str) -> dict[str, float]:
-    """Share of the letters of ``line`` in each script, as ``sampled_counts`` counts them (ASCII text: all Latin)."""
-    if line[: MAX_CHARS].isascii():
+    """Share of the letters of ``line`` (a line of ``predict``, already cut to MAX_CHARS) in each
+    script, as ``sampled_counts`` counts them (ASCII text: all Latin)."""
+    if line.isascii():
         return {"Latn": 1.0}
     counts = sampled_counts(line)
     total = sum(counts.values())

@@ -77,7 +77,7 @@ class _Group:
         codes = dict.fromkeys(known, _KNOWN_ONLY)
         codes.update((word, i) for i, word in enumerate(vocabulary))
         row_known = np.array([word in known for word in vocabulary], dtype=np.float64).reshape(-1, 1)
-        return cls(languages, codes, np.hstack([matrix.reshape(len(vocabulary), len(languages)), row_known]), penalty)
+        return cls(languages, codes, np.hstack([matrix, row_known]), penalty)
 
     @property
     def matrix(self) -> np.ndarray:
